@@ -1,0 +1,89 @@
+"""The three working groups of Smart in Progress, in our own words from the
+cooperative's call for participation (June 2020)."""
+
+WORKING_GROUPS = [
+    {
+        "slug": "dentro-e-fuori-i-bandi",
+        "name": "Dentro e fuori i bandi",
+        "theme": "calls",
+        "position": 1,
+        "summary": "Regole chiare e condivise per partecipare ai bandi tramite Smart e per proporre progetti con Smart capofila.",
+        "description": (
+            "I finanziamenti pubblici e privati sostengono il lavoro di molti soci e socie, che spesso devono "
+            "candidarsi a un bando o presentare un progetto come persona giuridica. Farlo come cooperativa può "
+            "essere un vantaggio, e con Smart è già possibile: ma la procedura di oggi ha dei limiti.\n\n"
+            "Questo gruppo scrive insieme regole chiare, comuni e condivise, su due filoni di lavoro: come "
+            "partecipare ai bandi tramite Smart e come Smart può fare da capofila per un progetto fuori dai bandi."
+        ),
+        "prompts": [
+            ("Partecipare ai bandi", "Come scegliere le candidature quando un bando ne ammette solo un numero limitato?"),
+            ("Partecipare ai bandi", "Chi fa cosa tra soci, socie e staff Smart mentre si prepara una candidatura?"),
+            ("Partecipare ai bandi", "Come gestire le scadenze e la rendicontazione?"),
+            ("Partecipare ai bandi", "Come coinvolgere altri soci e socie in un bando?"),
+            ("Smart capofila fuori dai bandi", "A quali condizioni, e come, si presenta un progetto a nome di Smart?"),
+            ("Smart capofila fuori dai bandi", "Quali ruoli e responsabilità per soci, socie e staff nella preparazione del progetto?"),
+            ("Smart capofila fuori dai bandi", "Con quali criteri, anche etici, scegliamo i progetti da sostenere?"),
+            ("Smart capofila fuori dai bandi", "Come aprire il progetto ad altri soci e socie?"),
+        ],
+    },
+    {
+        "slug": "formazione",
+        "name": "Formazione",
+        "theme": "training",
+        "position": 2,
+        "summary": "Quali occasioni di formazione può offrire Smart ai propri soci e socie, anche per ripartire dopo l'emergenza sanitaria.",
+        "description": (
+            "Il gruppo immagina le occasioni di formazione che Smart può creare per chi ne fa parte, con un occhio "
+            "di riguardo a quelle che aiutano a riprendere il lavoro dopo l'emergenza sanitaria.\n\n"
+            "Si parte da alcune domande concrete: quali competenze servono, a chi sono aperti i corsi, "
+            "come si scelgono formatori e formatrici, e che futuro dare al progetto Agorà."
+        ),
+        "prompts": [
+            ("", "Su quali aree di formazione puntare, e per acquisire quali competenze?"),
+            ("", "Corsi gratuiti o a pagamento? Aperti a tutti e tutte o riservati ai soci e alle socie?"),
+            ("", "Come individuare formatori e formatrici?"),
+            ("", "Quale futuro possiamo immaginare per il progetto Agorà?"),
+        ],
+    },
+    {
+        "slug": "ricerca-e-sviluppo",
+        "name": "Ricerca e sviluppo",
+        "theme": "networking",
+        "position": 3,
+        "summary": "Gli strumenti di Smart rispondono ai bisogni di tutti i soci e le socie? E come favorire il networking tra noi?",
+        "description": (
+            "Con più di 2000 soci e socie crescono anche le differenze tra i mestieri di ciascuno: chi ha appena "
+            "cominciato e lavora da solo ha bisogni diversi da chi gestisce con Smart tutti i propri progetti e "
+            "coinvolge molte persone. La crisi del COVID-19 ci ha mostrato poi quanto eventi esterni possano far "
+            "nascere necessità nuove e imprevedibili.\n\n"
+            "Il gruppo analizza quanto gli strumenti di Smart rispondono a questi bisogni e quali cambiamenti "
+            "servono, e pensa alle condizioni migliori per la ripresa: a partire da più occasioni di networking "
+            "tra i soci e le socie."
+        ),
+        "prompts": [
+            ("", "In quali casi le procedure di Smart non rispondono pienamente alle esigenze dei soci e delle socie?"),
+            ("", "Quali cambiamenti sono possibili, nel rispetto della sostenibilità e della mutualità?"),
+            ("", "Che cosa ci ha insegnato il lockdown? Come valorizzare di più l'essere parte di una cooperativa?"),
+            ("", "Quanto i soci e le socie entrano in contatto tra loro, e come favorirlo?"),
+            ("", "Come far emergere progetti comuni?"),
+        ],
+    },
+]
+
+
+def seed_working_groups():
+    from groups.models import DiscussionPrompt, WorkingGroup
+
+    groups = []
+    for data in WORKING_GROUPS:
+        group, _ = WorkingGroup.objects.update_or_create(
+            slug=data["slug"],
+            defaults={key: data[key] for key in ("name", "theme", "position", "summary", "description")},
+        )
+        group.prompts.all().delete()
+        DiscussionPrompt.objects.bulk_create(
+            DiscussionPrompt(group=group, heading=heading, text=text, position=index)
+            for index, (heading, text) in enumerate(data["prompts"])
+        )
+        groups.append(group)
+    return groups

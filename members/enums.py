@@ -1,0 +1,47 @@
+import enum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class MemberStatus(models.TextChoices):
+    REGISTERED = "registered", pgettext_lazy("member status", "Registered")
+    VERIFICATION_REQUESTED = "verification_requested", pgettext_lazy("member status", "Verification requested")
+    VERIFIED = "verified", pgettext_lazy("member status", "Verified member")
+    REFUSED = "refused", pgettext_lazy("member status", "Verification refused")
+    FORMER = "former", pgettext_lazy("member status", "Former member")
+
+    # From these a person may ask (again) to be recognised as a member.
+    MAY_REQUEST = enum.nonmember(("registered", "refused", "former"))
+    # Staff may decide on a request only from these.
+    DECIDABLE = enum.nonmember(("verification_requested", "registered", "refused"))
+
+
+class Language(models.TextChoices):
+    ITALIAN = "it", "Italiano"
+    ENGLISH = "en", "English"
+
+
+class Region(models.TextChoices):
+    ABRUZZO = "abruzzo", "Abruzzo"
+    BASILICATA = "basilicata", "Basilicata"
+    CALABRIA = "calabria", "Calabria"
+    CAMPANIA = "campania", "Campania"
+    EMILIA_ROMAGNA = "emilia-romagna", "Emilia-Romagna"
+    FRIULI_VENEZIA_GIULIA = "friuli-venezia-giulia", "Friuli-Venezia Giulia"
+    LAZIO = "lazio", "Lazio"
+    LIGURIA = "liguria", "Liguria"
+    LOMBARDIA = "lombardia", "Lombardia"
+    MARCHE = "marche", "Marche"
+    MOLISE = "molise", "Molise"
+    PIEMONTE = "piemonte", "Piemonte"
+    PUGLIA = "puglia", "Puglia"
+    SARDEGNA = "sardegna", "Sardegna"
+    SICILIA = "sicilia", "Sicilia"
+    TOSCANA = "toscana", "Toscana"
+    TRENTINO_ALTO_ADIGE = "trentino-alto-adige", "Trentino-Alto Adige/Südtirol"
+    UMBRIA = "umbria", "Umbria"
+    VALLE_D_AOSTA = "valle-d-aosta", "Valle d'Aosta/Vallée d'Aoste"
+    VENETO = "veneto", "Veneto"
+    ABROAD = "abroad", _("Outside Italy")

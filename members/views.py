@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members import services
+from members.enums import Language
+from members.forms import ProfileForm, VerificationRequestForm
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("members:profile")
+    return render(request, "members/profile.html", {"form": form})
+
+
+@login_required
+def verification(request):
+    member = request.user
+    form = VerificationRequestForm(request.POST or None, initial={"membership_number": member.membership_number})
+    if request.method == "POST" and member.may_request_verification and form.is_valid():
+        try:
+            member = services.request_verification(member, form.cleaned_data["membership_number"])
+        except ValidationError as error:
+            form.add_error("membership_number", error)
+        else:
+            if member.is_verified_member:
+                messages.success(request, _("Welcome! Your membership number is on the roster: you are verified."))
+            else:
+                messages.success(request, _("Thank you: the Smart staff will check your request and write to you."))
+            return redirect("members:verification")
+    return render(request, "members/verification.html", {"form": form, "member": member})
+
+
+@require_POST
+def set_language(request):
+    """Switch language; a signed-in member's choice is saved on their profile."""
+    language = request.POST.get("language")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in Language.values:
+        return response
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=False, samesite="Lax",
+    )
+    return response

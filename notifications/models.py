@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboxEmail(models.Model):
+    """An e-mail waiting to be sent, or sent.
+
+    The row is written in the same transaction as the action that causes it, so
+    the e-mail exists exactly when the action happened; a task sends it after
+    commit and the periodic sweep sends whatever is left (broker down, worker
+    killed). Sending claims the row first, so no e-mail goes out twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="outbox_emails",
+    )
+    to = models.EmailField(_("to"))
+    kind = models.CharField(_("kind"), max_length=100, help_text=_("The template the e-mail was made from."))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep's scan: unsent rows only, oldest first.
+            models.Index(
+                fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,106 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this belongs to a worker that died mid-send: retry it.
+STALE_CLAIM = timedelta(minutes=10)
+# After this many failed attempts a row waits for staff (visible in the admin).
+MAX_ATTEMPTS = 8
+
+
+def make_message(template_prefix, context, *, language):
+    """Render subject, text and HTML of an e-mail in the receiver's language.
+
+    Templates: `<prefix>_subject.txt`, `<prefix>_message.txt` and, optionally,
+    `<prefix>_message.html`.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+        text = render_to_string(f"{template_prefix}_message.txt", context)
+        try:
+            html = render_to_string(f"{template_prefix}_message.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    return subject, text, html
+
+
+def queue_email(member, template_prefix, context, *, headers=None):
+    """Write an e-mail to `member` into the outbox; it is sent after commit."""
+    subject, text, html = make_message(template_prefix, {"member": member, **context}, language=member.language)
+    return store_email(
+        to=member.email, recipient=member, kind=template_prefix, subject=subject, text=text, html=html,
+        headers=headers,
+    )
+
+
+def store_email(*, to, kind, subject, text, html="", headers=None, recipient=None):
+    email = OutboxEmail.objects.create(
+        recipient=recipient, to=to, kind=kind, subject=subject[:255], body_text=text, body_html=html,
+        headers=headers or {},
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id):
+    from notifications.tasks import send_email
+
+    try:
+        # No publish retries: with the broker down the request must not hang;
+        # the sweep will send this row.
+        send_email.apply_async((email_id,), retry=False)
+    except Exception:
+        logger.warning("Could not queue outbox e-mail %s; the sweep will send it.", email_id, exc_info=True)
+
+
+def send_outbox_email(email_id):
+    """Send one outbox row if nobody else is sending it. Returns True if sent now."""
+    now = timezone.now()
+    claimed = (
+        OutboxEmail.objects.unsent()
+        .filter(pk=email_id, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return False
+    email = OutboxEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, to=[email.to], headers=email.headers or None
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        # Release the claim so the sweep tries again later.
+        OutboxEmail.objects.filter(pk=email_id).update(claimed_at=None, last_error=repr(exc)[:2000])
+        logger.warning("Sending outbox e-mail %s failed", email_id, exc_info=True)
+        return False
+    OutboxEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def sweep_outbox(limit=500):
+    """Send what is still unsent, oldest first. Returns how many were sent."""
+    cutoff = timezone.now() - STALE_CLAIM
+    ids = list(
+        OutboxEmail.objects.unsent()
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(send_outbox_email(pk) for pk in ids)

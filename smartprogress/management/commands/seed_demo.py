@@ -1,0 +1,72 @@
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from groups.demo import seed_working_groups
+from members.enums import MemberStatus
+from members.models import Member, RosterEntry, Sector, Skill
+from members.vocabulary import seed_vocabulary
+
+DEMO_PASSWORD = "smart-demo-2020"
+STAFF_EMAIL = "staff@smartinprogress.example"
+
+# (e-mail local part, name, status, region, sectors, skills)
+DEMO_MEMBERS = [
+    ("giulia.rossi", "Giulia Rossi", MemberStatus.VERIFIED, "lombardia", ["musica"], ["composizione", "produzione-musicale"]),
+    ("marco.bianchi", "Marco Bianchi", MemberStatus.VERIFIED, "lazio", ["audiovisivo-e-cinema"], ["montaggio-video", "riprese-video"]),
+    ("sara.esposito", "Sara Esposito", MemberStatus.VERIFIED, "campania", ["arti-dello-spettacolo"], ["danza", "recitazione"]),
+    ("luca.ferrari", "Luca Ferrari", MemberStatus.VERIFIED, "emilia-romagna", ["organizzazione-e-produzione-culturale"], ["progettazione-e-bandi", "rendicontazione"]),
+    ("chiara.romano", "Chiara Romano", MemberStatus.VERIFIED, "piemonte", ["design-e-comunicazione"], ["grafica", "web-design"]),
+    ("andrea.colombo", "Andrea Colombo", MemberStatus.VERIFIED, "toscana", ["formazione-ed-educazione"], ["facilitazione", "progettazione-formativa"]),
+    ("elena.ricci", "Elena Ricci", MemberStatus.VERIFIED, "veneto", ["arti-visive"], ["fotografia", "curatela"]),
+    ("davide.marino", "Davide Marino", MemberStatus.VERIFIED, "sicilia", ["tecnologia-e-digitale"], ["sviluppo-software", "accessibilita-digitale"]),
+    ("francesca.greco", "Francesca Greco", MemberStatus.VERIFICATION_REQUESTED, "puglia", ["editoria-e-scrittura"], ["traduzione"]),
+    ("matteo.bruno", "Matteo Bruno", MemberStatus.VERIFICATION_REQUESTED, "liguria", ["musica"], ["esecuzione-dal-vivo"]),
+    ("alessia.gallo", "Alessia Gallo", MemberStatus.REGISTERED, "sardegna", [], []),
+    ("paolo.conti", "Paolo Conti", MemberStatus.REGISTERED, "marche", [], []),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) the demo data: working groups, vocabulary, a staff account and twelve members."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Run even with DEBUG off (it creates accounts with a known password).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("seed_demo creates accounts with a known password; with DEBUG off pass --allow-production.")
+        seed_vocabulary()
+        groups = seed_working_groups()
+        staff = self._account(STAFF_EMAIL, "Staff Smart", MemberStatus.VERIFIED, is_staff=True, is_superuser=True)
+        rows = [(staff.email, "staff")]
+        for number, (local, name, status, region, sectors, skills) in enumerate(DEMO_MEMBERS, start=1001):
+            member = self._account(
+                f"{local}@soci.example", name, status, region=region,
+                membership_number=f"{number:06d}" if status != MemberStatus.REGISTERED else "",
+            )
+            member.sectors.set(Sector.objects.filter(slug__in=sectors))
+            member.skills.set(Skill.objects.filter(slug__in=skills))
+            rows.append((member.email, str(member.get_status_display())))
+        # Half of the pending requests are on the roster: a staff import verifies them.
+        RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(groups)} working groups, {len(rows)} accounts."))
+        self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
+        for email, role in rows:
+            self.stdout.write(f"  {email:<36} {role}")
+
+    def _account(self, email, name, status, **fields):
+        defaults = {"full_name": name, "status": status, "status_changed_at": timezone.now(), **fields}
+        member, _ = Member.objects.update_or_create(email=email, defaults=defaults)
+        member.set_password(DEMO_PASSWORD)
+        member.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=member, email=email, defaults={"verified": True, "primary": True}
+        )
+        return member

@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from groups import views as group_views
+from members import views as member_views
+from smartprogress import views
+
+# The admin signs in through allauth, so its login has the same rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Smart in Progress: administration")
+admin.site.site_title = "Smart in Progress"
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("lingua/", member_views.set_language, name="set_language"),
+    path("gruppi/", include("groups.urls")),
+    path("bandi/", group_views.section, {"theme": "calls"}, name="calls_home"),
+    path("formazione/", group_views.section, {"theme": "training"}, name="training_home"),
+    path("rete/", group_views.section, {"theme": "networking"}, name="networking_home"),
+    path("documenti/", group_views.documents, name="documents"),
+    path("profilo/", include("members.urls")),
+    path("account/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
