@@ -16,12 +16,18 @@ WORKING_GROUPS = [
             "partecipare ai bandi tramite Smart e come Smart può fare da capofila per un progetto fuori dai bandi."
         ),
         "prompts": [
-            ("Partecipare ai bandi", "Come scegliere le candidature quando un bando ne ammette solo un numero limitato?"),
+            (
+                "Partecipare ai bandi",
+                "Come scegliere le candidature quando un bando ne ammette solo un numero limitato?",
+            ),
             ("Partecipare ai bandi", "Chi fa cosa tra soci, socie e staff Smart mentre si prepara una candidatura?"),
             ("Partecipare ai bandi", "Come gestire le scadenze e la rendicontazione?"),
             ("Partecipare ai bandi", "Come coinvolgere altri soci e socie in un bando?"),
             ("Smart capofila fuori dai bandi", "A quali condizioni, e come, si presenta un progetto a nome di Smart?"),
-            ("Smart capofila fuori dai bandi", "Quali ruoli e responsabilità per soci, socie e staff nella preparazione del progetto?"),
+            (
+                "Smart capofila fuori dai bandi",
+                "Quali ruoli e responsabilità per soci, socie e staff nella preparazione del progetto?",
+            ),
             ("Smart capofila fuori dai bandi", "Con quali criteri, anche etici, scegliamo i progetti da sostenere?"),
             ("Smart capofila fuori dai bandi", "Come aprire il progetto ad altri soci e socie?"),
         ],

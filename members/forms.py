@@ -50,11 +50,15 @@ class VerificationRequestForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     sectors = forms.ModelMultipleChoiceField(
-        label=_("Activity sectors"), queryset=Sector.objects.all(), required=False,
+        label=_("Activity sectors"),
+        queryset=Sector.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     skills = forms.ModelMultipleChoiceField(
-        label=_("Skills"), queryset=Skill.objects.all(), required=False,
+        label=_("Skills"),
+        queryset=Skill.objects.all(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Hold Ctrl (or Cmd on a Mac) to choose more than one."),
     )

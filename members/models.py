@@ -179,7 +179,11 @@ class ActionLog(models.Model):
     """One line per state change anywhere in the portal: who did what to which object."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)

@@ -118,7 +118,8 @@ def import_roster(csv_file, *, actor):
             validate_membership_number(number)
         except ValidationError:
             result.errors.append(
-                _("Line %(line)d: “%(value)s” is not a membership number.") % {"line": line, "value": row.get(number_col)}
+                _("Line %(line)d: “%(value)s” is not a membership number.")
+                % {"line": line, "value": row.get(number_col)}
             )
             continue
         defaults = {
@@ -126,7 +127,7 @@ def import_roster(csv_file, *, actor):
             "full_name": (row.get(name_col) or "").strip() if name_col else "",
             "imported_at": timezone.now(),
         }
-        _, created = RosterEntry.objects.update_or_create(membership_number=number, defaults=defaults)
+        _entry, created = RosterEntry.objects.update_or_create(membership_number=number, defaults=defaults)
         if created:
             result.created += 1
         else:

@@ -16,7 +16,11 @@ SECTORS = {
     "Formazione ed educazione": ["Progettazione formativa", "Facilitazione", "Laboratori per bambini e ragazzi"],
     "Tecnologia e digitale": ["Sviluppo software", "Analisi dei dati", "Accessibilità digitale"],
     "Organizzazione e produzione culturale": [
-        "Organizzazione di eventi", "Progettazione e bandi", "Rendicontazione", "Fundraising", "Produzione esecutiva",
+        "Organizzazione di eventi",
+        "Progettazione e bandi",
+        "Rendicontazione",
+        "Fundraising",
+        "Produzione esecutiva",
     ],
     "Artigianato e moda": ["Sartoria e costumi", "Scenografia", "Artigianato artistico"],
     "Ricerca e consulenza": ["Ricerca sociale", "Consulenza organizzativa", "Valutazione di progetti"],

@@ -23,4 +23,6 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         # Staff retry after fixing the cause: start the attempts afresh.
         queryset.unsent().update(attempts=0, claimed_at=None)
         sent = sum(services.send_outbox_email(pk) for pk in queryset.unsent().values_list("pk", flat=True))
-        self.message_user(request, ngettext("%(count)d e-mail sent.", "%(count)d e-mails sent.", sent) % {"count": sent})
+        self.message_user(
+            request, ngettext("%(count)d e-mail sent.", "%(count)d e-mails sent.", sent) % {"count": sent}
+        )

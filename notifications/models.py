@@ -18,8 +18,12 @@ class OutboxEmail(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="outbox_emails",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_emails",
     )
     to = models.EmailField(_("to"))
     kind = models.CharField(_("kind"), max_length=100, help_text=_("The template the e-mail was made from."))
@@ -41,9 +45,7 @@ class OutboxEmail(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # The sweep's scan: unsent rows only, oldest first.
-            models.Index(
-                fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent_idx"
-            ),
+            models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent_idx"),
         ]
 
     def __str__(self):

@@ -40,14 +40,24 @@ def queue_email(member, template_prefix, context, *, headers=None):
     """Write an e-mail to `member` into the outbox; it is sent after commit."""
     subject, text, html = make_message(template_prefix, {"member": member, **context}, language=member.language)
     return store_email(
-        to=member.email, recipient=member, kind=template_prefix, subject=subject, text=text, html=html,
+        to=member.email,
+        recipient=member,
+        kind=template_prefix,
+        subject=subject,
+        text=text,
+        html=html,
         headers=headers,
     )
 
 
 def store_email(*, to, kind, subject, text, html="", headers=None, recipient=None):
     email = OutboxEmail.objects.create(
-        recipient=recipient, to=to, kind=kind, subject=subject[:255], body_text=text, body_html=html,
+        recipient=recipient,
+        to=to,
+        kind=kind,
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
         headers=headers or {},
     )
     transaction.on_commit(lambda: _enqueue(email.pk))

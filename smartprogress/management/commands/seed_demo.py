@@ -14,16 +14,79 @@ STAFF_EMAIL = "staff@smartinprogress.example"
 
 # (e-mail local part, name, status, region, sectors, skills)
 DEMO_MEMBERS = [
-    ("giulia.rossi", "Giulia Rossi", MemberStatus.VERIFIED, "lombardia", ["musica"], ["composizione", "produzione-musicale"]),
-    ("marco.bianchi", "Marco Bianchi", MemberStatus.VERIFIED, "lazio", ["audiovisivo-e-cinema"], ["montaggio-video", "riprese-video"]),
-    ("sara.esposito", "Sara Esposito", MemberStatus.VERIFIED, "campania", ["arti-dello-spettacolo"], ["danza", "recitazione"]),
-    ("luca.ferrari", "Luca Ferrari", MemberStatus.VERIFIED, "emilia-romagna", ["organizzazione-e-produzione-culturale"], ["progettazione-e-bandi", "rendicontazione"]),
-    ("chiara.romano", "Chiara Romano", MemberStatus.VERIFIED, "piemonte", ["design-e-comunicazione"], ["grafica", "web-design"]),
-    ("andrea.colombo", "Andrea Colombo", MemberStatus.VERIFIED, "toscana", ["formazione-ed-educazione"], ["facilitazione", "progettazione-formativa"]),
+    (
+        "giulia.rossi",
+        "Giulia Rossi",
+        MemberStatus.VERIFIED,
+        "lombardia",
+        ["musica"],
+        ["composizione", "produzione-musicale"],
+    ),
+    (
+        "marco.bianchi",
+        "Marco Bianchi",
+        MemberStatus.VERIFIED,
+        "lazio",
+        ["audiovisivo-e-cinema"],
+        ["montaggio-video", "riprese-video"],
+    ),
+    (
+        "sara.esposito",
+        "Sara Esposito",
+        MemberStatus.VERIFIED,
+        "campania",
+        ["arti-dello-spettacolo"],
+        ["danza", "recitazione"],
+    ),
+    (
+        "luca.ferrari",
+        "Luca Ferrari",
+        MemberStatus.VERIFIED,
+        "emilia-romagna",
+        ["organizzazione-e-produzione-culturale"],
+        ["progettazione-e-bandi", "rendicontazione"],
+    ),
+    (
+        "chiara.romano",
+        "Chiara Romano",
+        MemberStatus.VERIFIED,
+        "piemonte",
+        ["design-e-comunicazione"],
+        ["grafica", "web-design"],
+    ),
+    (
+        "andrea.colombo",
+        "Andrea Colombo",
+        MemberStatus.VERIFIED,
+        "toscana",
+        ["formazione-ed-educazione"],
+        ["facilitazione", "progettazione-formativa"],
+    ),
     ("elena.ricci", "Elena Ricci", MemberStatus.VERIFIED, "veneto", ["arti-visive"], ["fotografia", "curatela"]),
-    ("davide.marino", "Davide Marino", MemberStatus.VERIFIED, "sicilia", ["tecnologia-e-digitale"], ["sviluppo-software", "accessibilita-digitale"]),
-    ("francesca.greco", "Francesca Greco", MemberStatus.VERIFICATION_REQUESTED, "puglia", ["editoria-e-scrittura"], ["traduzione"]),
-    ("matteo.bruno", "Matteo Bruno", MemberStatus.VERIFICATION_REQUESTED, "liguria", ["musica"], ["esecuzione-dal-vivo"]),
+    (
+        "davide.marino",
+        "Davide Marino",
+        MemberStatus.VERIFIED,
+        "sicilia",
+        ["tecnologia-e-digitale"],
+        ["sviluppo-software", "accessibilita-digitale"],
+    ),
+    (
+        "francesca.greco",
+        "Francesca Greco",
+        MemberStatus.VERIFICATION_REQUESTED,
+        "puglia",
+        ["editoria-e-scrittura"],
+        ["traduzione"],
+    ),
+    (
+        "matteo.bruno",
+        "Matteo Bruno",
+        MemberStatus.VERIFICATION_REQUESTED,
+        "liguria",
+        ["musica"],
+        ["esecuzione-dal-vivo"],
+    ),
     ("alessia.gallo", "Alessia Gallo", MemberStatus.REGISTERED, "sardegna", [], []),
     ("paolo.conti", "Paolo Conti", MemberStatus.REGISTERED, "marche", [], []),
 ]
@@ -34,21 +97,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--allow-production", action="store_true",
+            "--allow-production",
+            action="store_true",
             help="Run even with DEBUG off (it creates accounts with a known password).",
         )
 
     @transaction.atomic
     def handle(self, *args, allow_production=False, **options):
         if not settings.DEBUG and not allow_production:
-            raise CommandError("seed_demo creates accounts with a known password; with DEBUG off pass --allow-production.")
+            raise CommandError(
+                "seed_demo creates accounts with a known password; with DEBUG off pass --allow-production."
+            )
         seed_vocabulary()
         groups = seed_working_groups()
         staff = self._account(STAFF_EMAIL, "Staff Smart", MemberStatus.VERIFIED, is_staff=True, is_superuser=True)
         rows = [(staff.email, "staff")]
         for number, (local, name, status, region, sectors, skills) in enumerate(DEMO_MEMBERS, start=1001):
             member = self._account(
-                f"{local}@soci.example", name, status, region=region,
+                f"{local}@soci.example",
+                name,
+                status,
+                region=region,
                 membership_number=f"{number:06d}" if status != MemberStatus.REGISTERED else "",
             )
             member.sectors.set(Sector.objects.filter(slug__in=sectors))
@@ -66,7 +135,5 @@ class Command(BaseCommand):
         member, _ = Member.objects.update_or_create(email=email, defaults=defaults)
         member.set_password(DEMO_PASSWORD)
         member.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=member, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
         return member

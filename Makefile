@@ -1,0 +1,51 @@
+# The few commands people type. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# The test suite talks to real PostgreSQL and Redis, as production does.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smartprogress
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: install run up test lint fmt messages compilemessages bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var -v0
+
+## Portal with demo data on embedded defaults (SQLite, folder broker, e-mails on the console).
+run: compilemessages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	bin/serve-embedded
+
+## Production-like stack on this machine: gunicorn, a Celery worker and one beat, on PostgreSQL and Redis.
+up: compilemessages
+	bin/serve-production
+
+## The whole test suite, browser journeys included.
+test: compilemessages
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Refresh the Italian catalogue after changing strings; then translate what is new.
+messages: install
+	$(PY) manage.py makemessages -l it --no-obsolete --ignore=$(VENV) --ignore=var --ignore=tests --add-location=file
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,84 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from members.models import Member
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "full_name": "Anna Verdi",
+    "email": "anna.verdi@soci.example",
+    "password1": "Ciclamino-Rosso-77",
+    "password2": "Ciclamino-Rosso-77",
+    "privacy": "on",
+}
+
+
+def test_signup_sends_verification_link_in_italian(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), GOOD)
+
+    assert response.status_code == 302
+    member = Member.objects.get(email="anna.verdi@soci.example")
+    assert (member.full_name, member.language, member.status) == ("Anna Verdi", "it", "registered")
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert re.search(r"http://testserver/account/confirm-email/\S+/", body)
+    assert "Conferma" in mailoutbox[0].subject or "conferma" in mailoutbox[0].subject
+
+
+def test_signup_then_confirm_link_verifies_email(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), GOOD)
+    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", mailoutbox[0].body).group(1)
+
+    response = client.post(link)
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="anna.verdi@soci.example").verified is True
+
+
+def test_signup_email_already_used_shows_message_and_keeps_input(client):
+    MemberFactory(email="anna.verdi@soci.example")
+
+    response = client.post(reverse("account_signup"), GOOD)
+
+    # allauth prevents enumeration: the form succeeds, no second account exists,
+    # and the owner of the address is told by e-mail instead.
+    assert Member.objects.filter(email__iexact="anna.verdi@soci.example").count() == 1
+    assert response.status_code == 302
+
+
+def test_signup_weak_password_shows_italian_message_and_keeps_input(client):
+    response = client.post(reverse("account_signup"), {**GOOD, "password1": "12345", "password2": "12345"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Questa password è troppo corta: usa almeno 10 caratteri." in html
+    assert 'value="Anna Verdi"' in html
+    assert 'value="anna.verdi@soci.example"' in html
+    assert not Member.objects.exists()
+
+
+def test_signup_missing_fields_each_get_a_message(client):
+    response = client.post(reverse("account_signup"), {"email": "anna.verdi@soci.example"})
+
+    html = response.content.decode()
+    assert html.count("Questo campo è obbligatorio.") == 3
+    assert "Per registrarti devi accettare l&#x27;informativa privacy." in html
+    assert 'value="anna.verdi@soci.example"' in html
+
+
+def test_login_before_email_verified_is_held(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), GOOD)
+    client.logout()
+
+    response = client.post(reverse("account_login"), {"login": GOOD["email"], "password": GOOD["password1"]})
+
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")

@@ -1,0 +1,90 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import OutboxEmail
+from smartprogress.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(**fields):
+    return OutboxEmail.objects.create(to="anna@soci.example", kind="test", subject="Ciao", body_text="Testo", **fields)
+
+
+def test_send_outbox_email_sends_once_even_if_called_twice(mailoutbox):
+    row = _row()
+
+    first = services.send_outbox_email(row.pk)
+    second = services.send_outbox_email(row.pk)
+
+    assert (first, second) == (True, False)
+    assert len(mailoutbox) == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.attempts == 1
+
+
+def test_send_outbox_email_skips_fresh_claim_of_another_worker(mailoutbox):
+    row = _row(claimed_at=timezone.now())
+
+    assert services.send_outbox_email(row.pk) is False
+    assert mailoutbox == []
+
+
+def test_sweep_resends_row_whose_worker_died(mailoutbox):
+    # Claimed long ago and never sent: the worker was killed mid-send.
+    row = _row(claimed_at=timezone.now() - timedelta(hours=1), attempts=1)
+
+    assert services.sweep_outbox() == 1
+    row.refresh_from_db()
+    assert (row.attempts, len(mailoutbox)) == (2, 1)
+
+
+def test_failed_send_releases_claim_and_records_error(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
+    row = _row()
+
+    assert services.send_outbox_email(row.pk) is False
+
+    row.refresh_from_db()
+    assert (row.sent_at, row.claimed_at, row.attempts) == (None, None, 1)
+    assert "Connection refused" in row.last_error or "Errno" in row.last_error
+
+
+def test_queue_email_renders_in_receivers_language(member, mailoutbox, django_capture_on_commit_callbacks):
+    member.language = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.queue_email(member, "members/email/verified", {})
+
+    assert mailoutbox[0].subject == "You are a verified member of Smart in Progress"
+
+
+def test_queue_email_rolled_back_action_leaves_no_email(member):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.queue_email(member, "members/email/verified", {})
+        raise RuntimeError("the action failed")
+
+    assert OutboxEmail.objects.count() == 0
+
+
+def test_broker_down_action_succeeds_and_sweep_sends(member, django_capture_on_commit_callbacks):
+    """With the broker unreachable the e-mail stays in the outbox; the sweep sends it."""
+    old = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    celery_app.pool.force_close_all()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            row = services.queue_email(member, "members/email/verified", {})
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = old
+        celery_app.pool.force_close_all()
+
+    row.refresh_from_db()
+    assert row.sent_at is None
+    assert services.sweep_outbox() == 1
+    assert [m.to for m in mail.outbox] == [[member.email]]
