@@ -55,3 +55,12 @@ def env_url(name, schemes):
         allowed = ", ".join(f"{s}://" for s in schemes)
         raise ImproperlyConfigured(f"{name} must start with one of {allowed} (got {scheme or 'no scheme'}).")
     return raw
+
+
+def env_choice(name, default, choices):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be one of: {', '.join(choices)}.")
+    return raw

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from smartprogress.celery import app as celery_app
 from tests.factories import MemberFactory, StaffFactory, VerifiedMemberFactory
@@ -39,3 +40,22 @@ def verified_member(db):
 @pytest.fixture
 def staff(db):
     return StaffFactory()
+
+
+def _reset_broker_pools():
+    """Drop Celery's cached broker connections so the next publish uses conf.broker_url."""
+    kombu_pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """The broker is unreachable: Celery publishes to a closed port, for real."""
+    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app.conf.task_always_eager = False
+    _reset_broker_pools()
+    yield
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    _reset_broker_pools()

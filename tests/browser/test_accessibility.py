@@ -1,0 +1,37 @@
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.mark.parametrize("path", ["/", "/account/login/", "/account/signup/", "/gruppi/", "/privacy/"])
+def test_page_has_no_serious_accessibility_violation(new_page, transactional_db, path):
+    from groups.demo import seed_working_groups
+
+    seed_working_groups()
+    # axe is injected as a script: let it past the page's Content Security Policy.
+    page = new_page(bypass_csp=True)
+    page.goto(path)
+
+    results = Axe().run(page)
+
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    assert serious == []
+
+
+def test_signup_errors_are_announced_and_tied_to_fields(new_page, transactional_db):
+    page = new_page(bypass_csp=True)
+    page.goto("/account/signup/")
+    page.get_by_role("button", name="Registrazione").click()
+
+    assert page.get_by_role("alert").first.inner_text().strip().startswith("Controlla i campi evidenziati.")
+    name_field = page.get_by_label("Nome e cognome")
+    assert name_field.get_attribute("aria-invalid") == "true"
+    described = name_field.get_attribute("aria-describedby")
+    assert described and "Questo campo è obbligatorio." in page.locator(f"#{described.split()[0]}").inner_text()
+    results = Axe().run(page)
+    assert [v["id"] for v in results.response["violations"] if v["impact"] in SERIOUS] == []
