@@ -141,7 +141,10 @@ ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Smart in Progress] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
-ACCOUNT_PREVENT_ENUMERATION = True
+# A person who signs up again with their address is told so next to the field
+# (the cooperative prefers a clear message); signup and reset rate limits keep
+# address probing slow.
+ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's defaults, written out so the limits are visible; they count in the cache above.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

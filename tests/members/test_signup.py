@@ -45,12 +45,13 @@ def test_signup_then_confirm_link_verifies_email(client, mailoutbox, django_capt
 def test_signup_email_already_used_shows_message_and_keeps_input(client):
     MemberFactory(email="anna.verdi@soci.example")
 
-    response = client.post(reverse("account_signup"), GOOD)
+    response = client.post(reverse("account_signup"), {**GOOD, "email": "Anna.Verdi@soci.example"})
 
-    # allauth prevents enumeration: the form succeeds, no second account exists,
-    # and the owner of the address is told by e-mail instead.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Un utente è già registrato con questo indirizzo email." in html
+    assert 'value="Anna Verdi"' in html
     assert Member.objects.filter(email__iexact="anna.verdi@soci.example").count() == 1
-    assert response.status_code == 302
 
 
 def test_signup_weak_password_shows_italian_message_and_keeps_input(client):
@@ -82,3 +83,25 @@ def test_login_before_email_verified_is_held(client, mailoutbox, django_capture_
 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
+
+
+def test_password_reset_sends_link_that_sets_new_password(client, mailoutbox, django_capture_on_commit_callbacks):
+    person = MemberFactory(email="anna.verdi@soci.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "anna.verdi@soci.example"})
+    link = re.search(r"http://testserver(/account/password/reset/key/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link).url
+    response = client.post(form_url, {"password1": "Nuova-Password-2026", "password2": "Nuova-Password-2026"})
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Nuova-Password-2026")
+    assert mailoutbox[0].subject == "[Smart in Progress] Email per reimpostare la password"
+
+
+def test_password_reset_unknown_address_gets_message(client):
+    response = client.post(reverse("account_reset_password"), {"email": "nessuno@soci.example"})
+
+    assert response.status_code == 200
+    assert 'value="nessuno@soci.example"' in response.content.decode()

@@ -112,3 +112,11 @@ def test_seed_demo_refuses_to_run_in_production_without_flag():
 
     with pytest.raises(CommandError, match="--allow-production"):
         call_command("seed_demo")
+
+
+def test_500_page_is_italian_and_needs_no_database():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Qualcosa è andato storto" in html
