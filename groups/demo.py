@@ -93,3 +93,77 @@ def seed_working_groups():
         )
         groups.append(group)
     return groups
+
+
+# The first meetings, 6, 7 and 8 July 2020 (Rome time), one per group.
+FIRST_MEETINGS = {
+    "dentro-e-fuori-i-bandi": (2020, 7, 6),
+    "formazione": (2020, 7, 7),
+    "ricerca-e-sviluppo": (2020, 7, 8),
+}
+
+
+def seed_group_activity(groups, participants):
+    """Participants, facilitators, the first meetings of July 2020, one upcoming meeting
+    and one open date poll. `participants` maps a group slug to a list of members, the
+    first of whom facilitates. Idempotent."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from groups.enums import MembershipState, Role
+    from groups.models import DatePoll, DateSlot, Meeting, Membership
+
+    rome = ZoneInfo("Europe/Rome")
+    today = timezone.now().astimezone(rome).replace(hour=18, minute=0, second=0, microsecond=0)
+    for group in groups:
+        for index, member in enumerate(participants.get(group.slug, [])):
+            Membership.objects.update_or_create(
+                group=group,
+                member=member,
+                defaults={
+                    "role": Role.FACILITATOR if index == 0 else Role.PARTICIPANT,
+                    "state": MembershipState.ACTIVE,
+                    "joined_at": timezone.now(),
+                },
+            )
+        year, month, day = FIRST_MEETINGS[group.slug]
+        start = datetime(year, month, day, 18, 0, tzinfo=rome)
+        Meeting.objects.update_or_create(
+            group=group,
+            starts_at=start,
+            defaults={
+                "title": "Primo incontro del gruppo",
+                "ends_at": start + timedelta(hours=2),
+                "online_url": "https://meet.example/smart-in-progress",
+                "agenda": "Presentazioni, temi del gruppo, come fissare insieme il calendario.",
+                "minutes": (
+                    "Ci siamo presentati e abbiamo ripreso i temi del gruppo. Abbiamo deciso di fissare "
+                    "insieme le date dei prossimi incontri con un sondaggio sul portale."
+                ),
+                "minutes_updated_at": start + timedelta(days=1),
+            },
+        )
+    calls, training = groups[0], groups[1]
+    upcoming = today + timedelta(days=10)
+    Meeting.objects.get_or_create(
+        group=calls,
+        title="Regole per i bandi a candidature limitate",
+        defaults={
+            "starts_at": upcoming,
+            "ends_at": upcoming + timedelta(hours=2),
+            "location": "Smart, via Example 1, Milano",
+            "agenda": "Bozza delle regole di selezione quando un bando ammette poche candidature.",
+        },
+    )
+    poll, created = DatePoll.objects.get_or_create(
+        group=training,
+        title="Prossimo incontro: aree di formazione",
+        defaults={
+            "closes_at": today + timedelta(days=5),
+            "description": "Scegliamo le aree di formazione per il 2021.",
+        },
+    )
+    if created:
+        DateSlot.objects.bulk_create(DateSlot(poll=poll, starts_at=today + timedelta(days=days)) for days in (8, 9, 12))

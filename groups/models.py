@@ -1,12 +1,39 @@
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.enums import GroupTheme
+from groups.enums import (
+    Answer,
+    DocumentVisibility,
+    GroupTheme,
+    JoinPolicy,
+    MeetingStatus,
+    MembershipState,
+    PollStatus,
+    ReminderKind,
+    Role,
+)
+from groups.filetypes import EXTENSIONS
 
 
 class WorkingGroupQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
+
+    def with_overview(self):
+        """Participant count and the start of the next meeting, for the group list."""
+        next_meeting = (
+            Meeting.objects.upcoming().filter(group=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+        )
+        return self.annotate(
+            participant_count=Count("memberships", filter=Q(memberships__state=MembershipState.ACTIVE)),
+            next_meeting_at=Subquery(next_meeting),
+        )
 
 
 class WorkingGroup(models.Model):
@@ -18,6 +45,17 @@ class WorkingGroup(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order on the pages."))
     summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence, shown in lists."))
     description = models.TextField(_("description"))
+    join_policy = models.CharField(
+        _("who may join"), max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    max_participants = models.PositiveIntegerField(
+        _("maximum number of participants"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    participants_may_schedule = models.BooleanField(
+        _("participants may create meetings"),
+        default=False,
+        help_text=_("Otherwise only facilitators and staff create meetings."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
@@ -50,3 +88,312 @@ class DiscussionPrompt(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state=MembershipState.ACTIVE)
+
+    def pending(self):
+        return self.filter(state=MembershipState.PENDING)
+
+
+class Membership(models.Model):
+    """A member's place in a working group: participant or facilitator."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    state = models.CharField(_("state"), max_length=10, choices=MembershipState.choices, default=MembershipState.ACTIVE)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        ordering = ["group", "-role", "joined_at"]
+        constraints = [models.UniqueConstraint(fields=["group", "member"], name="membership_once_per_group")]
+        indexes = [
+            # "Which groups is this member in?" (dashboard, calendar feed, reminders).
+            models.Index(fields=["member", "state"], name="membership_member_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.group}"
+
+    @property
+    def is_facilitator(self):
+        return self.state == MembershipState.ACTIVE and self.role == Role.FACILITATOR
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=timezone.now())
+
+    def past(self):
+        return self.filter(ends_at__lt=timezone.now())
+
+    def starting_between(self, start, end):
+        return self.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=start, starts_at__lte=end)
+
+    def of_member_groups(self, member):
+        """Meetings of the groups the member takes part in (one membership per group: no duplicates)."""
+        return self.filter(group__memberships__member=member, group__memberships__state=MembershipState.ACTIVE)
+
+
+class Meeting(models.Model):
+    """A meeting (incontro) of a working group, in person or online."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("title"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_updated_at = models.DateTimeField(_("minutes updated at"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, help_text=_("Raised at every change of time or status, for calendar programs.")
+    )
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
+        ]
+        indexes = [
+            # The reminder scan and the group pages: scheduled meetings by start.
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start_idx"),
+            models.Index(fields=["group", "starts_at"], name="meeting_group_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_cancelled(self):
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_past(self):
+        return self.ends_at < timezone.now()
+
+
+class RSVP(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
+    answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices)
+    answered_at = models.DateTimeField(_("answered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer to a meeting")
+        verbose_name_plural = _("answers to meetings")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="rsvp_once_per_meeting")]
+
+    def __str__(self):
+        return f"{self.member} · {self.meeting}: {self.answer}"
+
+
+class MeetingReminder(models.Model):
+    """A reminder that was sent. The unique row is the claim: inserting it is what
+    makes a worker the one that sends (two workers or a repeated job cannot both)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=3, choices=ReminderKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting reminder sent")
+        verbose_name_plural = _("meeting reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member", "kind"], name="meeting_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.member} · {self.kind}"
+
+
+class DatePollQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=PollStatus.OPEN)
+
+
+class DatePoll(models.Model):
+    """Participants propose dates for the next meeting and vote on them."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="date_polls")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    duration = models.DurationField(_("meeting length"), default=timedelta(hours=2))
+    closes_at = models.DateTimeField(_("voting closes at"))
+    status = models.CharField(_("status"), max_length=10, choices=PollStatus.choices, default=PollStatus.OPEN)
+    chosen_slot = models.ForeignKey(
+        "DateSlot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chosen date")
+    )
+    meeting = models.OneToOneField(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="date_poll")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DatePollQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("date poll")
+        verbose_name_plural = _("date polls")
+        ordering = ["-created_at"]
+        indexes = [
+            # The poll-reminder scan: open polls closing soon.
+            models.Index(fields=["status", "closes_at"], name="datepoll_status_closes_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status == PollStatus.OPEN and self.closes_at > timezone.now()
+
+
+class DateSlotQuerySet(models.QuerySet):
+    def with_tally(self):
+        """Yes, maybe and no counts; best first: most yes, then most maybe, then earliest."""
+        return self.annotate(
+            yes_count=Count("votes", filter=Q(votes__answer=Answer.YES)),
+            maybe_count=Count("votes", filter=Q(votes__answer=Answer.MAYBE)),
+            no_count=Count("votes", filter=Q(votes__answer=Answer.NO)),
+        ).order_by("-yes_count", "-maybe_count", "starts_at")
+
+
+class DateSlot(models.Model):
+    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts at"))
+
+    objects = DateSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposed date")
+        verbose_name_plural = _("proposed dates")
+        ordering = ["starts_at"]
+        constraints = [models.UniqueConstraint(fields=["poll", "starts_at"], name="dateslot_unique_start")]
+
+    def __str__(self):
+        return f"{self.poll}: {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + self.poll.duration
+
+
+class DateVote(models.Model):
+    slot = models.ForeignKey(DateSlot, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="date_votes")
+    answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices)
+
+    class Meta:
+        verbose_name = _("vote on a date")
+        verbose_name_plural = _("votes on dates")
+        constraints = [models.UniqueConstraint(fields=["slot", "member"], name="datevote_once_per_slot")]
+
+    def __str__(self):
+        return f"{self.slot} · {self.member}: {self.answer}"
+
+
+class PollReminder(models.Model):
+    """The one reminder a non-voter gets before a poll closes; the row is the claim."""
+
+    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "member"], name="poll_reminder_once")]
+
+    def __str__(self):
+        return f"{self.poll} · {self.member}"
+
+
+def document_upload_path(document, filename):
+    # A random folder per file: names never collide and are never guessable.
+    return f"documents/{uuid.uuid4().hex}/{filename}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self
+        allowed = Q(visibility=DocumentVisibility.PUBLIC)
+        if user.is_authenticated and user.is_verified_member:
+            allowed |= Q(visibility=DocumentVisibility.MEMBERS)
+            # A subquery, not a join: a join on memberships would repeat every document.
+            my_groups = Membership.objects.active().filter(member=user).values("group")
+            allowed |= Q(visibility=DocumentVisibility.GROUP, group__in=my_groups)
+        return self.filter(allowed)
+
+
+class Document(models.Model):
+    """A file or a link shared in "Documenti utili"."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("meeting"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    visibility = models.CharField(
+        _("who can see it"), max_length=10, choices=DocumentVisibility.choices, default=DocumentVisibility.MEMBERS
+    )
+    file = models.FileField(_("file"), upload_to=document_upload_path, blank=True, max_length=300)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["group__position", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="document_file_or_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_link(self):
+        return bool(self.url)
+
+    @property
+    def file_kind(self):
+        return EXTENSIONS.get(self.content_type, "").upper()

@@ -1,18 +1,153 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from groups.enums import GroupTheme
-from groups.models import WorkingGroup
+from groups import ics, permissions, services
+from groups.enums import Answer, GroupTheme, MembershipState, PollStatus
+from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, VoteForm
+from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup
+from members.models import Member
+
+UPCOMING_ON_GROUP_PAGE = 5
+PAST_ON_GROUP_PAGE = 5
+
+
+def _group(slug):
+    return get_object_or_404(WorkingGroup.objects.active(), slug=slug)
+
+
+def _meeting(request, pk):
+    """The meeting if the reader may see meetings at all, else 404 (anonymous: log in)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("group").filter(group__archived_at=None), pk=pk)
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    return meeting
+
+
+def _messages_from(request, error):
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _form_errors_from(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Groups
 
 
 def group_list(request):
-    groups = WorkingGroup.objects.active()
+    groups = WorkingGroup.objects.active().with_overview()
     return render(request, "groups/group_list.html", {"groups": groups})
 
 
 def group_detail(request, slug):
     group = get_object_or_404(WorkingGroup.objects.active().prefetch_related("prompts"), slug=slug)
-    return render(request, "groups/group_detail.html", {"group": group})
+    membership = permissions.membership_for(request.user, group)
+    memberships = list(
+        Membership.objects.active().filter(group=group).select_related("member").order_by("-role", "member__full_name")
+    )
+    can_manage = permissions.can_manage(request.user, membership)
+    # Facilitators see every participant of their group; others see who chose to be seen.
+    visible = memberships if can_manage else [m for m in memberships if m.member.is_visible_to(request.user)]
+    upcoming = list(group.meetings.upcoming()[:UPCOMING_ON_GROUP_PAGE])
+    past = list(group.meetings.past().order_by("-starts_at")[:PAST_ON_GROUP_PAGE])
+    context = {
+        "group": group,
+        "membership": membership,
+        "participants": visible,
+        "hidden_count": len(memberships) - len(visible),
+        "participant_count": len(memberships),
+        "upcoming": upcoming,
+        "past": past,
+        "open_polls": list(group.date_polls.open()),
+        "documents": list(Document.objects.visible_to(request.user).filter(group=group)[:10]),
+        "can_manage": can_manage,
+        "can_schedule": permissions.can_schedule(request.user, group, membership),
+        "is_participant": permissions.is_participant(request.user, membership),
+        "can_join": permissions.can_join(request.user),
+        "pending": list(Membership.objects.pending().filter(group=group).select_related("member"))
+        if can_manage
+        else [],
+    }
+    return render(request, "groups/group_detail.html", context)
+
+
+def _membership_response(request, group):
+    """htmx asks for the membership box alone; a plain form post goes back to the page."""
+    if request.headers.get("HX-Request"):
+        membership = permissions.membership_for(request.user, group)
+        context = {
+            "group": group,
+            "membership": membership,
+            "can_join": permissions.can_join(request.user),
+            "is_participant": permissions.is_participant(request.user, membership),
+            "show_messages": True,
+        }
+        return render(request, "groups/includes/membership_box.html", context)
+    return redirect("groups:detail", group.slug)
+
+
+@login_required
+@require_POST
+def join(request, slug):
+    group = _group(slug)
+    try:
+        membership = services.join_group(group, request.user)
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        if membership.state == MembershipState.PENDING:
+            messages.success(request, _("Request sent: a facilitator of the group will answer you."))
+        else:
+            messages.success(request, _("Welcome to the group %(group)s!") % {"group": group.name})
+    return _membership_response(request, group)
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    group = _group(slug)
+    if services.leave_group(group, request.user):
+        messages.success(request, _("You have left the group %(group)s.") % {"group": group.name})
+    return _membership_response(request, group)
+
+
+def _managed_membership(request, slug, pk):
+    group = _group(slug)
+    if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
+        raise PermissionDenied
+    return get_object_or_404(Membership.objects.select_related("member", "group"), group=group, pk=pk)
+
+
+@login_required
+@require_POST
+def decide_request(request, slug, pk):
+    membership = _managed_membership(request, slug, pk)
+    if request.POST.get("decision") == "approve":
+        if services.approve_request(membership, actor=request.user):
+            messages.success(request, _("%(member)s is now a participant.") % {"member": membership.member})
+    elif services.decline_request(membership, actor=request.user):
+        messages.success(request, _("Request declined; %(member)s has been told.") % {"member": membership.member})
+    return redirect("groups:detail", slug)
+
+
+@login_required
+@require_POST
+def appoint(request, slug, pk):
+    membership = _managed_membership(request, slug, pk)
+    if services.appoint_facilitator(membership, actor=request.user):
+        messages.success(request, _("%(member)s is now a facilitator.") % {"member": membership.member})
+    return redirect("groups:detail", slug)
 
 
 def section(request, theme):
@@ -24,5 +159,297 @@ def section(request, theme):
     return render(request, "groups/section.html", {"groups": groups, "theme": GroupTheme(theme)})
 
 
+# Meetings
+
+
+@login_required
+def meeting_list(request, slug):
+    group = _group(slug)
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    membership = permissions.membership_for(request.user, group)
+    meetings = group.meetings.all()
+    context = {
+        "group": group,
+        "upcoming": list(meetings.upcoming()),
+        "past": list(meetings.past().order_by("-starts_at")[:50]),
+        "can_schedule": permissions.can_schedule(request.user, group, membership),
+    }
+    return render(request, "groups/meeting_list.html", context)
+
+
+@login_required
+def meeting_create(request, slug):
+    group = _group(slug)
+    if not permissions.can_schedule(request.user, group, permissions.membership_for(request.user, group)):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(group, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Meeting created: the participants have been told."))
+            return redirect("groups:meeting", meeting.pk)
+    return render(request, "groups/meeting_form.html", {"form": form, "group": group})
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    membership = permissions.membership_for(request.user, meeting.group)
+    rsvps = list(RSVP.objects.filter(meeting=meeting).select_related("member").order_by("member__full_name"))
+    mine = next((r.answer for r in rsvps if r.member_id == request.user.pk), None)
+    by_answer = {answer: [r for r in rsvps if r.answer == answer] for answer in Answer.values}
+    context = {
+        "meeting": meeting,
+        "group": meeting.group,
+        "my_answer": mine,
+        "answers": [(Answer(a).label, [r.member for r in by_answer[a]]) for a in Answer.values],
+        "yes_count": len(by_answer[Answer.YES]),
+        "is_participant": permissions.is_participant(request.user, membership),
+        "can_manage": permissions.can_manage(request.user, membership),
+        "documents": list(Document.objects.visible_to(request.user).filter(meeting=meeting)),
+        "answer_choices": Answer.choices,
+    }
+    return render(request, "groups/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_answer(request, pk):
+    meeting = _meeting(request, pk)
+    if not permissions.is_participant(request.user, permissions.membership_for(request.user, meeting.group)):
+        raise PermissionDenied
+    try:
+        services.answer_meeting(meeting, request.user, request.POST.get("answer", ""))
+    except ValidationError as error:
+        _messages_from(request, error)
+    else:
+        messages.success(request, _("Thank you, your answer is saved."))
+    return redirect("groups:meeting", meeting.pk)
+
+
+def _managed_meeting(request, pk):
+    meeting = _meeting(request, pk)
+    if not permissions.can_manage(request.user, permissions.membership_for(request.user, meeting.group)):
+        raise PermissionDenied
+    return meeting
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect("groups:meeting", meeting.pk)
+    return render(request, "groups/meeting_form.html", {"form": form, "group": meeting.group, "meeting": meeting})
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk):
+    meeting = _managed_meeting(request, pk)
+    if services.cancel_meeting(meeting, actor=request.user):
+        messages.success(request, _("Meeting cancelled: whoever answered has been told."))
+    return redirect("groups:meeting", meeting.pk)
+
+
+@login_required
+def meeting_minutes(request, pk):
+    meeting = _managed_meeting(request, pk)
+    form = MinutesForm(request.POST or None, instance=Meeting.objects.get(pk=meeting.pk))
+    if request.method == "POST" and form.is_valid():
+        services.save_minutes(meeting, actor=request.user, minutes=form.cleaned_data["minutes"])
+        messages.success(request, _("Minutes saved."))
+        return redirect("groups:meeting", meeting.pk)
+    return render(request, "groups/minutes_form.html", {"form": form, "meeting": meeting, "group": meeting.group})
+
+
+@login_required
+def meeting_ics(request, pk):
+    meeting = _meeting(request, pk)
+    response = HttpResponse(
+        ics.calendar_for([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="incontro-{meeting.pk}.ics"'
+    return response
+
+
+def calendar_feed(request, token):
+    """A member's personal feed of their groups' meetings; the secret URL is the key."""
+    if len(token) < 20:
+        raise Http404
+    member = get_object_or_404(Member.objects.filter(is_active=True), calendar_token=token)
+    meetings = Meeting.objects.of_member_groups(member).select_related("group").order_by("starts_at")
+    body = ics.calendar_for(meetings, name="Smart in Progress")
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# Date polls
+
+
+def _poll(request, slug, pk):
+    group = _group(slug)
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    return get_object_or_404(DatePoll.objects.select_related("group", "meeting"), group=group, pk=pk)
+
+
+@login_required
+def poll_list(request, slug):
+    group = _group(slug)
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    membership = permissions.membership_for(request.user, group)
+    polls = group.date_polls.select_related("meeting").prefetch_related("slots")
+    context = {
+        "group": group,
+        "polls": polls,
+        "is_participant": permissions.is_participant(request.user, membership),
+    }
+    return render(request, "groups/poll_list.html", context)
+
+
+@login_required
+def poll_create(request, slug):
+    group = _group(slug)
+    if not permissions.is_participant(request.user, permissions.membership_for(request.user, group)):
+        raise PermissionDenied
+    form = DatePollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            poll = services.create_poll(
+                group,
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                duration=data["duration"],
+                closes_at=data["closes_at"],
+                slots=data["slots"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Poll created: the participants can now vote."))
+            return redirect("groups:poll", group.slug, poll.pk)
+    return render(request, "groups/poll_form.html", {"form": form, "group": group})
+
+
+@login_required
+def poll_detail(request, slug, pk):
+    poll = _poll(request, slug, pk)
+    membership = permissions.membership_for(request.user, poll.group)
+    slots = list(poll.slots.with_tally().prefetch_related(Prefetch("votes__member")))
+    mine = dict(DateVote.objects.filter(slot__poll=poll, member=request.user).values_list("slot_id", "answer"))
+    is_participant = permissions.is_participant(request.user, membership)
+    form = VoteForm(sorted(slots, key=lambda s: s.starts_at), request.POST or None, current=mine)
+    if request.method == "POST":
+        if not is_participant:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.vote(poll, request.user, form.answers())
+            except ValidationError as error:
+                _messages_from(request, error)
+            else:
+                messages.success(request, _("Thank you, your availability is saved."))
+            return redirect("groups:poll", poll.group.slug, poll.pk)
+    voters = sorted({vote.member for slot in slots for vote in slot.votes.all()}, key=lambda m: m.full_name)
+    context = {
+        "poll": poll,
+        "group": poll.group,
+        "slots": slots,
+        "best": slots[0] if slots and slots[0].yes_count else None,
+        "voters": voters,
+        "form": form,
+        "is_participant": is_participant,
+        "can_manage": permissions.can_manage(request.user, membership),
+        "is_open": poll.is_open,
+        "closed": poll.status != PollStatus.OPEN,
+    }
+    return render(request, "groups/poll_detail.html", context)
+
+
+@login_required
+@require_POST
+def poll_close(request, slug, pk):
+    poll = _poll(request, slug, pk)
+    if not permissions.can_manage(request.user, permissions.membership_for(request.user, poll.group)):
+        raise PermissionDenied
+    slot_id = request.POST.get("slot", "")
+    slot = poll.slots.filter(pk=slot_id).first() if slot_id.isdigit() else None
+    if slot is None:
+        messages.error(request, _("Choose one of the proposed dates."))
+        return redirect("groups:poll", slug, poll.pk)
+    try:
+        meeting = services.close_poll(poll, slot, actor=request.user)
+    except ValidationError as error:
+        _messages_from(request, error)
+        return redirect("groups:poll", slug, poll.pk)
+    messages.success(request, _("Date chosen: the meeting is in the calendar and the group has been told."))
+    return redirect("groups:meeting", meeting.pk)
+
+
+# Documents
+
+
 def documents(request):
-    return render(request, "groups/documents.html", {"groups": WorkingGroup.objects.active()})
+    """Documenti utili: every document the reader may see, by group."""
+    visible = Document.objects.visible_to(request.user).filter(group__archived_at=None).select_related("group")
+    groups = WorkingGroup.objects.active().prefetch_related(
+        Prefetch("documents", queryset=visible.order_by("-created_at"), to_attr="visible_documents")
+    )
+    return render(request, "groups/documents.html", {"groups": groups})
+
+
+@login_required
+def document_create(request, slug):
+    group = _group(slug)
+    if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
+        raise PermissionDenied
+    initial = {"meeting": request.GET["incontro"]} if request.GET.get("incontro", "").isdigit() else {}
+    form = DocumentForm(request.POST or None, request.FILES or None, group=group, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_document(
+                group,
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                visibility=data["visibility"],
+                upload=data.get("file"),
+                url=data.get("url", ""),
+                meeting=data.get("meeting"),
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Document shared."))
+            return redirect("groups:detail", group.slug)
+    return render(request, "groups/document_form.html", {"form": form, "group": group})
+
+
+def document_download(request, pk):
+    """Files are never on a public path: each download checks who asks."""
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).filter(group__archived_at=None).exclude(file=""), pk=pk
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store" if document.visibility != "public" else "public, max-age=3600"
+    return response

@@ -45,3 +45,11 @@ class Region(models.TextChoices):
     VALLE_D_AOSTA = "valle-d-aosta", "Valle d'Aosta/Vallée d'Aoste"
     VENETO = "veneto", "Veneto"
     ABROAD = "abroad", _("Outside Italy")
+
+
+class Visibility(models.TextChoices):
+    """Who may see a member's name and profile outside the staff."""
+
+    PRIVATE = "private", _("Only the staff and the facilitators of my groups")
+    MEMBERS = "members", _("Verified members")
+    PUBLIC = "public", _("Everyone, visitors included")

@@ -65,7 +65,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["full_name", "language", "time_zone", "region", "bio", "sectors", "skills"]
+        fields = ["full_name", "language", "time_zone", "visibility", "region", "bio", "sectors", "skills"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"bio": _("A few lines about your work, at most 1000 characters.")}
 

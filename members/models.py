@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.enums import Language, MemberStatus, Region
+from members.enums import Language, MemberStatus, Region, Visibility
 from members.validators import validate_membership_number
 
 
@@ -100,6 +101,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
     region = models.CharField(_("region"), max_length=32, choices=Region.choices, blank=True)
     sectors = models.ManyToManyField(Sector, verbose_name=_("activity sectors"), blank=True, related_name="members")
     skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="members")
+    visibility = models.CharField(
+        _("who can see my name and profile"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    calendar_token = models.CharField(_("calendar token"), max_length=43, blank=True, db_index=True)
     is_staff = models.BooleanField(_("staff"), default=False, help_text=_("May use the administration."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -141,6 +146,25 @@ class Member(AbstractBaseUser, PermissionsMixin):
     @property
     def is_verified_member(self):
         return self.is_active and self.status == MemberStatus.VERIFIED
+
+    def is_visible_to(self, viewer):
+        if (
+            self.visibility == Visibility.PUBLIC
+            or viewer.is_authenticated
+            and (viewer.pk == self.pk or viewer.is_staff)
+        ):
+            return True
+        return self.visibility == Visibility.MEMBERS and viewer.is_authenticated and viewer.is_verified_member
+
+    def ensure_calendar_token(self):
+        """The secret of the personal calendar feed, made on first use."""
+        if not self.calendar_token:
+            self.renew_calendar_token()
+        return self.calendar_token
+
+    def renew_calendar_token(self):
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
 
     @property
     def may_request_verification(self):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,17 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:profile")
-    return render(request, "members/profile.html", {"form": form})
+    feed_url = request.build_absolute_uri(reverse("groups:calendar_feed", args=[request.user.ensure_calendar_token()]))
+    return render(request, "members/profile.html", {"form": form, "feed_url": feed_url})
+
+
+@login_required
+@require_POST
+def renew_calendar(request):
+    """A new secret address for the calendar feed; the old one stops working."""
+    request.user.renew_calendar_token()
+    messages.success(request, _("Your calendar has a new address: update it in your calendar program."))
+    return redirect("members:profile")
 
 
 @login_required

@@ -50,3 +50,26 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class Preferences(models.Model):
+    """What a member wants to receive. A missing row means the defaults."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    meeting_reminder_24h = models.BooleanField(_("remind me of a meeting 24 hours before"), default=True)
+    meeting_reminder_1h = models.BooleanField(_("remind me of a meeting 1 hour before"), default=True)
+    poll_reminder = models.BooleanField(_("remind me of a date poll I have not answered"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.member)
+
+    @classmethod
+    def for_member(cls, member):
+        preferences, _created = cls.objects.get_or_create(member=member)
+        return preferences

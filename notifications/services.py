@@ -1,4 +1,5 @@
 import logging
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,14 +20,18 @@ STALE_CLAIM = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 
-def make_message(template_prefix, context, *, language):
-    """Render subject, text and HTML of an e-mail in the receiver's language.
+def make_message(template_prefix, context, *, language, time_zone=settings.TIME_ZONE):
+    """Render subject, text and HTML of an e-mail in the receiver's language and time zone.
 
     Templates: `<prefix>_subject.txt`, `<prefix>_message.txt` and, optionally,
     `<prefix>_message.html`.
     """
-    context = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language):
+    context = {"site_url": settings.SITE_URL, "TIME_ZONE": time_zone, **context}
+    try:
+        zone = zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with translation.override(language), timezone.override(zone):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         text = render_to_string(f"{template_prefix}_message.txt", context)
         try:
@@ -38,7 +43,9 @@ def make_message(template_prefix, context, *, language):
 
 def queue_email(member, template_prefix, context, *, headers=None):
     """Write an e-mail to `member` into the outbox; it is sent after commit."""
-    subject, text, html = make_message(template_prefix, {"member": member, **context}, language=member.language)
+    subject, text, html = make_message(
+        template_prefix, {"member": member, **context}, language=member.language, time_zone=member.time_zone
+    )
     return store_email(
         to=member.email,
         recipient=member,

@@ -156,6 +156,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
+# Links typed without a scheme (www.example.org) become https://, as Django 6 will do.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -231,6 +234,13 @@ CELERY_BEAT_SCHEDULE = {
     # killed). Every 2 minutes; running it twice is safe because each e-mail is
     # claimed in the database before it is sent.
     "notifications.sweep_outbox": {"task": "notifications.sweep_outbox", "schedule": 120.0},
+    # Meeting reminders due now (24 h and 1 h before). Every 5 minutes, so a
+    # reminder goes out at most 5 minutes late; twice is safe because each
+    # (meeting, member, kind) row is inserted once before its e-mail is queued.
+    "groups.send_meeting_reminders": {"task": "groups.send_meeting_reminders", "schedule": 300.0},
+    # The one reminder to non-voters of a poll closing within 24 h. Every 15
+    # minutes; a unique (poll, member) row makes a second run send nothing.
+    "groups.send_poll_reminders": {"task": "groups.send_poll_reminders", "schedule": 900.0},
 }
 
 # Security. Production (DEBUG off) is HTTPS-only unless HTTPS=false, which is

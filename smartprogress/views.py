@@ -5,16 +5,32 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from groups.models import WorkingGroup
+from groups.models import Meeting, Membership, WorkingGroup
 from smartprogress.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
 
+DASHBOARD_MEETINGS = 5
+
+
 def home(request):
-    groups = WorkingGroup.objects.active().prefetch_related("prompts")
+    groups = WorkingGroup.objects.active().with_overview()
     if request.user.is_authenticated:
-        return render(request, "dashboard.html", {"groups": groups, "member": request.user})
+        member = request.user
+        my_group_ids = set(
+            Membership.objects.active().filter(member=member).values_list("group_id", flat=True)
+        )
+        context = {
+            "member": member,
+            "my_groups": [g for g in groups if g.pk in my_group_ids],
+            "other_groups": [g for g in groups if g.pk not in my_group_ids],
+            "meetings": Meeting.objects.upcoming()
+            .of_member_groups(member)
+            .select_related("group")
+            .order_by("starts_at")[:DASHBOARD_MEETINGS],
+        }
+        return render(request, "dashboard.html", context)
     return render(request, "home.html", {"groups": groups})
 
 

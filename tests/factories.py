@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from groups.models import DiscussionPrompt, WorkingGroup
+from groups.enums import DocumentVisibility, MembershipState, Role
+from groups.models import DatePoll, DateSlot, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
 from members.enums import MemberStatus
 from members.models import Member, RosterEntry, Sector, Skill
 
@@ -78,3 +81,55 @@ class DiscussionPromptFactory(factory.django.DjangoModelFactory):
 
     group = factory.SubFactory(WorkingGroupFactory)
     text = factory.Sequence(lambda n: f"Domanda {n}?")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    member = factory.SubFactory(VerifiedMemberFactory)
+    state = MembershipState.ACTIVE
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class FacilitatorFactory(MembershipFactory):
+    role = Role.FACILITATOR
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    title = factory.Sequence(lambda n: f"Incontro {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + timedelta(hours=2))
+    location = "Sala riunioni Smart"
+
+
+class DatePollFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DatePoll
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    title = "Prossimo incontro"
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+
+
+class DateSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DateSlot
+
+    poll = factory.SubFactory(DatePollFactory)
+    starts_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + timedelta(days=5, hours=n))
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    title = factory.Sequence(lambda n: f"Documento {n}")
+    url = "https://example.org/documento"
+    visibility = DocumentVisibility.PUBLIC

@@ -58,6 +58,7 @@ def test_profile_saves_skills_and_sectors(client, member):
             "full_name": "Anna Verdi",
             "language": "it",
             "time_zone": "Europe/Rome",
+            "visibility": "members",
             "region": "lazio",
             "bio": "Fotografa.",
             "sectors": [sector.pk],

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from groups.demo import seed_working_groups
+from groups.demo import seed_group_activity, seed_working_groups
 from members.enums import MemberStatus
 from members.models import Member, RosterEntry, Sector, Skill
 from members.vocabulary import seed_vocabulary
@@ -112,6 +112,7 @@ class Command(BaseCommand):
         groups = seed_working_groups()
         staff = self._account(STAFF_EMAIL, "Staff Smart", MemberStatus.VERIFIED, is_staff=True, is_superuser=True)
         rows = [(staff.email, "staff")]
+        members = {}
         for number, (local, name, status, region, sectors, skills) in enumerate(DEMO_MEMBERS, start=1001):
             member = self._account(
                 f"{local}@soci.example",
@@ -123,6 +124,15 @@ class Command(BaseCommand):
             member.sectors.set(Sector.objects.filter(slug__in=sectors))
             member.skills.set(Skill.objects.filter(slug__in=skills))
             rows.append((member.email, str(member.get_status_display())))
+            members[local.split(".")[0]] = member
+        seed_group_activity(
+            groups,
+            {
+                "dentro-e-fuori-i-bandi": [members[n] for n in ("luca", "giulia", "marco", "sara")],
+                "formazione": [members[n] for n in ("andrea", "chiara", "elena", "giulia")],
+                "ricerca-e-sviluppo": [members[n] for n in ("davide", "elena", "marco")],
+            },
+        )
         # Half of the pending requests are on the roster: a staff import verifies them.
         RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(groups)} working groups, {len(rows)} accounts."))

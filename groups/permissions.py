@@ -1,0 +1,42 @@
+"""Who may do what in a working group. Each predicate takes the person and the
+group's membership of that person (None when they have none), fetched once per request."""
+
+from groups.enums import MembershipState, Role
+from groups.models import Membership
+
+
+def membership_for(user, group):
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(group=group, member=user).first()
+
+
+def is_participant(user, membership):
+    return (
+        membership is not None
+        and membership.state == MembershipState.ACTIVE
+        and user.is_authenticated
+        and user.is_verified_member
+    )
+
+
+def is_facilitator(user, membership):
+    return is_participant(user, membership) and membership.role == Role.FACILITATOR
+
+
+def can_manage(user, membership):
+    """Facilitators of the group and staff: minutes, documents, requests, polls' outcome."""
+    return user.is_authenticated and user.is_staff or is_facilitator(user, membership)
+
+
+def can_schedule(user, group, membership):
+    return can_manage(user, membership) or (group.participants_may_schedule and is_participant(user, membership))
+
+
+def can_see_meetings(user):
+    """Meeting pages (place, link, who comes) are for verified members and staff."""
+    return user.is_authenticated and (user.is_staff or user.is_verified_member)
+
+
+def can_join(user):
+    return user.is_authenticated and user.is_verified_member

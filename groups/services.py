@@ -1,0 +1,383 @@
+"""Every write in the working groups: joining, meetings, answers, date polls,
+reminders and documents. Each function checks the rule, saves, logs and
+queues the e-mails it causes, in one transaction."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from groups import filetypes
+from groups.enums import Answer, JoinPolicy, MeetingStatus, MembershipState, PollStatus, ReminderKind, Role
+from groups.models import (
+    RSVP,
+    DatePoll,
+    DateSlot,
+    DateVote,
+    Document,
+    Meeting,
+    MeetingReminder,
+    Membership,
+    PollReminder,
+    WorkingGroup,
+)
+from members.models import ActionLog
+from notifications.services import queue_email
+
+MIN_SLOTS, MAX_SLOTS = 2, 10
+# Reminders are sent by a scan every few minutes; a meeting is "due" for the
+# 24-hour reminder from 24 hours before until the 1-hour one takes over.
+REMINDER_LEAD = {ReminderKind.DAY_BEFORE: timedelta(hours=24), ReminderKind.HOUR_BEFORE: timedelta(hours=1)}
+POLL_REMINDER_LEAD = timedelta(hours=24)
+
+
+def _participants(group):
+    return [m.member for m in Membership.objects.active().filter(group=group).select_related("member")]
+
+
+def _notify(members, template, context, *, skip=None):
+    for member in members:
+        if skip is None or member.pk != skip.pk:
+            queue_email(member, template, context)
+
+
+# Joining and leaving
+
+
+@transaction.atomic
+def join_group(group, member):
+    """A verified member joins (open group) or asks to join (by request)."""
+    group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+    if not member.is_verified_member:
+        raise ValidationError(_("Only verified members can join a working group."), code="not_verified")
+    if group.archived_at is not None or group.join_policy == JoinPolicy.CLOSED:
+        raise ValidationError(_("This group is not taking new participants."), code="closed")
+    existing = Membership.objects.filter(group=group, member=member).first()
+    if existing is not None:
+        return existing
+    if group.max_participants is not None:
+        taken = Membership.objects.filter(group=group).count()
+        if taken >= group.max_participants:
+            raise ValidationError(_("This group is full."), code="full")
+    if group.join_policy == JoinPolicy.BY_REQUEST:
+        membership = Membership.objects.create(group=group, member=member, state=MembershipState.PENDING)
+        ActionLog.record(membership, "group.join_requested", actor=member)
+        facilitators = [
+            m.member
+            for m in Membership.objects.active().filter(group=group, role=Role.FACILITATOR).select_related("member")
+        ]
+        _notify(facilitators, "groups/email/join_request", {"group": group, "applicant": member})
+        return membership
+    membership = Membership.objects.create(
+        group=group, member=member, state=MembershipState.ACTIVE, joined_at=timezone.now()
+    )
+    ActionLog.record(membership, "group.joined", actor=member)
+    return membership
+
+
+@transaction.atomic
+def leave_group(group, member):
+    membership = Membership.objects.filter(group=group, member=member).first()
+    if membership is None:
+        return False
+    ActionLog.record(group, "group.left", actor=member, member=member.pk, role=membership.role)
+    membership.delete()
+    return True
+
+
+@transaction.atomic
+def approve_request(membership, *, actor):
+    if membership.state != MembershipState.PENDING:
+        return False
+    membership.state = MembershipState.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.save(update_fields=["state", "joined_at"])
+    ActionLog.record(membership, "group.request_approved", actor=actor)
+    queue_email(membership.member, "groups/email/request_approved", {"group": membership.group})
+    return True
+
+
+@transaction.atomic
+def decline_request(membership, *, actor):
+    if membership.state != MembershipState.PENDING:
+        return False
+    ActionLog.record(membership.group, "group.request_declined", actor=actor, member=membership.member_id)
+    queue_email(membership.member, "groups/email/request_declined", {"group": membership.group})
+    membership.delete()
+    return True
+
+
+@transaction.atomic
+def appoint_facilitator(membership, *, actor):
+    if membership.state != MembershipState.ACTIVE or membership.role == Role.FACILITATOR:
+        return False
+    membership.role = Role.FACILITATOR
+    membership.save(update_fields=["role"])
+    ActionLog.record(membership, "group.facilitator_appointed", actor=actor)
+    queue_email(membership.member, "groups/email/facilitator_appointed", {"group": membership.group})
+    return True
+
+
+# Meetings
+
+
+def _check_times(starts_at, ends_at):
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")}, code="ends_before_start")
+
+
+MEETING_FIELDS = ("title", "agenda", "starts_at", "ends_at", "location", "online_url", "capacity")
+
+
+@transaction.atomic
+def create_meeting(group, *, actor, notify=True, **fields):
+    _check_times(fields["starts_at"], fields["ends_at"])
+    meeting = Meeting.objects.create(group=group, created_by=actor, **fields)
+    ActionLog.record(meeting, "meeting.created", actor=actor)
+    if notify:
+        _notify(_participants(group), "groups/email/meeting_created", {"meeting": meeting}, skip=actor)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting, *, actor, **fields):
+    """Change a meeting; if its time moves, everyone who answered is told and the
+    reminders start afresh for the new time."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_times(fields.get("starts_at", meeting.starts_at), fields.get("ends_at", meeting.ends_at))
+    moved = (
+        fields.get("starts_at", meeting.starts_at) != meeting.starts_at
+        or fields.get("ends_at", meeting.ends_at) != meeting.ends_at
+    )
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    if moved:
+        meeting.sequence += 1
+        MeetingReminder.objects.filter(meeting=meeting).delete()
+    meeting.save(update_fields=[*fields, "sequence"])
+    ActionLog.record(meeting, "meeting.updated", actor=actor, moved=moved)
+    if moved:
+        _notify(_who_answered(meeting), "groups/email/meeting_moved", {"meeting": meeting}, skip=actor)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(meeting, *, actor):
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        return False
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence"])
+    ActionLog.record(meeting, "meeting.cancelled", actor=actor)
+    _notify(_who_answered(meeting), "groups/email/meeting_cancelled", {"meeting": meeting}, skip=actor)
+    return True
+
+
+def _who_answered(meeting):
+    return [r.member for r in meeting.rsvps.select_related("member")]
+
+
+@transaction.atomic
+def answer_meeting(meeting, member, answer):
+    """RSVP. A "yes" takes a seat: the meeting row is locked so two last-minute
+    answers cannot both take the last seat."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
+    if meeting.is_past:
+        raise ValidationError(_("This meeting is over."), code="past")
+    if answer not in Answer.values:
+        raise ValidationError(_("Choose yes, maybe or no."), code="answer")
+    if answer == Answer.YES and meeting.capacity is not None:
+        taken = meeting.rsvps.filter(answer=Answer.YES).exclude(member=member).count()
+        if taken >= meeting.capacity:
+            raise ValidationError(_("This meeting is full: you can still answer maybe."), code="full")
+    rsvp, _created = RSVP.objects.update_or_create(meeting=meeting, member=member, defaults={"answer": answer})
+    ActionLog.record(meeting, "meeting.answered", actor=member, answer=answer)
+    return rsvp
+
+
+@transaction.atomic
+def save_minutes(meeting, *, actor, minutes):
+    meeting.minutes = minutes
+    meeting.minutes_updated_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_updated_at"])
+    ActionLog.record(meeting, "meeting.minutes_saved", actor=actor)
+    return meeting
+
+
+# Date polls
+
+
+@transaction.atomic
+def create_poll(group, *, actor, title, closes_at, slots, description="", duration=timedelta(hours=2)):
+    now = timezone.now()
+    slots = sorted(set(slots))
+    errors = {}
+    if not MIN_SLOTS <= len(slots) <= MAX_SLOTS:
+        errors["slots"] = _("Propose from %(min)d to %(max)d different dates.") % {"min": MIN_SLOTS, "max": MAX_SLOTS}
+    elif slots[0] <= now:
+        errors["slots"] = _("Every proposed date must be in the future.")
+    if closes_at <= now:
+        errors["closes_at"] = _("The poll must close in the future.")
+    elif slots and closes_at > slots[0]:
+        errors["closes_at"] = _("The poll must close before the first proposed date.")
+    if errors:
+        raise ValidationError(errors)
+    poll = DatePoll.objects.create(
+        group=group, title=title, description=description, duration=duration, closes_at=closes_at, created_by=actor
+    )
+    DateSlot.objects.bulk_create(DateSlot(poll=poll, starts_at=start) for start in slots)
+    ActionLog.record(poll, "poll.created", actor=actor, slots=len(slots))
+    _notify(_participants(group), "groups/email/poll_created", {"poll": poll}, skip=actor)
+    return poll
+
+
+@transaction.atomic
+def vote(poll, member, answers):
+    """Record a member's answers: {slot id: "yes" | "maybe" | "no"}. Slots left out keep
+    their previous answer."""
+    poll = DatePoll.objects.select_for_update().get(pk=poll.pk)
+    if not poll.is_open:
+        raise ValidationError(_("This poll is closed: votes can no longer change."), code="closed")
+    slots = {slot.pk: slot for slot in poll.slots.all()}
+    for slot_id, answer in answers.items():
+        if slot_id not in slots or answer not in Answer.values:
+            raise ValidationError(_("That answer does not belong to this poll."), code="bad_answer")
+    for slot_id, answer in answers.items():
+        DateVote.objects.update_or_create(slot=slots[slot_id], member=member, defaults={"answer": answer})
+    ActionLog.record(poll, "poll.voted", actor=member)
+
+
+@transaction.atomic
+def close_poll(poll, slot, *, actor):
+    """A facilitator closes the poll on a date: the meeting is created and the group told."""
+    poll = DatePoll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != PollStatus.OPEN:
+        raise ValidationError(_("This poll is already closed."), code="closed")
+    if slot.poll_id != poll.pk:
+        raise ValidationError(_("That date does not belong to this poll."), code="bad_slot")
+    if slot.starts_at <= timezone.now():
+        raise ValidationError(_("That date is already past: choose another one."), code="past_slot")
+    meeting = create_meeting(
+        poll.group,
+        actor=actor,
+        notify=False,
+        title=poll.title,
+        agenda=poll.description,
+        starts_at=slot.starts_at,
+        ends_at=slot.starts_at + poll.duration,
+    )
+    poll.status, poll.chosen_slot, poll.meeting = PollStatus.CLOSED, slot, meeting
+    poll.save(update_fields=["status", "chosen_slot", "meeting"])
+    ActionLog.record(poll, "poll.closed", actor=actor, slot=slot.pk, meeting=meeting.pk)
+    _notify(_participants(poll.group), "groups/email/poll_closed", {"poll": poll, "meeting": meeting})
+    return meeting
+
+
+# Reminders (run by the periodic scan; safe to run twice, or on two workers at once)
+
+
+def _claim(model, **fields):
+    """Insert the row that says "this reminder is sent". Only the first inserter wins."""
+    try:
+        with transaction.atomic():
+            model.objects.create(**fields)
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_due_meeting_reminders(now=None):
+    now = now or timezone.now()
+    sent = 0
+    for kind, lead in REMINDER_LEAD.items():
+        # The 24-hour reminder stops where the 1-hour one starts.
+        later_lead = REMINDER_LEAD[ReminderKind.HOUR_BEFORE] if kind == ReminderKind.DAY_BEFORE else timedelta(0)
+        preference = {ReminderKind.DAY_BEFORE: "meeting_reminder_24h", ReminderKind.HOUR_BEFORE: "meeting_reminder_1h"}
+        meetings = Meeting.objects.starting_between(now + later_lead, now + lead).select_related("group")
+        for meeting in meetings:
+            said_no = meeting.rsvps.filter(answer=Answer.NO).values("member")
+            memberships = (
+                Membership.objects.active()
+                .filter(group=meeting.group, member__is_active=True)
+                .exclude(member__in=said_no)
+                .exclude(**{f"member__notification_preferences__{preference[kind]}": False})
+                .exclude(member__in=MeetingReminder.objects.filter(meeting=meeting, kind=kind).values("member"))
+                .select_related("member")
+            )
+            for membership in memberships:
+                with transaction.atomic():
+                    if _claim(MeetingReminder, meeting=meeting, member=membership.member, kind=kind):
+                        queue_email(membership.member, f"groups/email/reminder_{kind}", {"meeting": meeting})
+                        sent += 1
+    return sent
+
+
+def send_due_poll_reminders(now=None):
+    now = now or timezone.now()
+    sent = 0
+    polls = DatePoll.objects.open().filter(closes_at__gt=now, closes_at__lte=now + POLL_REMINDER_LEAD)
+    for poll in polls.select_related("group"):
+        voters = DateVote.objects.filter(slot__poll=poll).values("member")
+        memberships = (
+            Membership.objects.active()
+            .filter(group=poll.group, member__is_active=True)
+            .exclude(member__in=voters)
+            .exclude(member__notification_preferences__poll_reminder=False)
+            .exclude(member__in=PollReminder.objects.filter(poll=poll).values("member"))
+            .select_related("member")
+        )
+        for membership in memberships:
+            with transaction.atomic():
+                if _claim(PollReminder, poll=poll, member=membership.member):
+                    queue_email(membership.member, "groups/email/poll_reminder", {"poll": poll})
+                    sent += 1
+    return sent
+
+
+# Documents
+
+
+@transaction.atomic
+def add_document(group, *, actor, title, visibility, description="", upload=None, url="", meeting=None):
+    if bool(upload) == bool(url):
+        raise ValidationError(_("Attach a file or give a link (one of the two)."), code="file_or_link")
+    document = Document(
+        group=group,
+        meeting=meeting,
+        title=title,
+        description=description,
+        visibility=visibility,
+        url=url,
+        uploaded_by=actor,
+    )
+    if upload:
+        document.content_type, document.size = check_upload(upload), upload.size
+        document.file.save(_safe_name(upload.name, document.content_type), upload, save=False)
+    document.save()
+    ActionLog.record(document, "document.added", actor=actor)
+    return document
+
+
+def check_upload(upload):
+    """The file's real type, or a ValidationError (on the "file" field) saying why it is refused."""
+    if upload.size > filetypes.MAX_DOCUMENT_SIZE:
+        raise ValidationError({"file": _("The file is larger than 20 MB.")}, code="too_large")
+    mime = filetypes.sniff(upload)
+    if mime is None:
+        raise ValidationError(
+            {"file": _("This kind of file cannot be shared: use PDF, ODT/ODS, DOCX/XLSX or an image.")},
+            code="file_type",
+        )
+    return mime
+
+
+def _safe_name(name, mime):
+    """Keep the person's file name, but with the extension its content deserves."""
+    stem = (name or "documento").rsplit("/", 1)[-1].rsplit(".", 1)[0][:100] or "documento"
+    return f"{get_valid_filename(stem)}.{filetypes.EXTENSIONS[mime]}"

@@ -1,0 +1,362 @@
+import io
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from groups import services
+from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
+from groups.models import DatePoll, Document, Meeting, Membership
+from tests.factories import (
+    DatePollFactory,
+    DateSlotFactory,
+    DocumentFactory,
+    FacilitatorFactory,
+    MeetingFactory,
+    MemberFactory,
+    MembershipFactory,
+    VerifiedMemberFactory,
+    WorkingGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+# List pages: the number of queries must not grow with the rows.
+
+
+def test_group_list_queries_constant(client, django_assert_num_queries):
+    group = WorkingGroupFactory()
+    MeetingFactory(group=group)
+    with django_assert_num_queries(1):
+        client.get("/gruppi/")
+    for _ in range(4):
+        other = WorkingGroupFactory()
+        MembershipFactory(group=other)
+        MeetingFactory(group=other)
+    with django_assert_num_queries(1):
+        response = client.get("/gruppi/")
+    assert response.content.decode().count("1 partecipante") == 4
+
+
+def test_group_detail_queries_constant(client, verified_member, django_assert_num_queries):
+    group = WorkingGroupFactory()
+    MembershipFactory(group=group, member=verified_member)
+    client.force_login(verified_member)
+    client.get(f"/gruppi/{group.slug}/")
+    with django_assert_num_queries(10) as few:
+        client.get(f"/gruppi/{group.slug}/")
+    for _ in range(5):
+        MembershipFactory(group=group)
+        MeetingFactory(group=group)
+        MeetingFactory(group=group, starts_at=timezone.now() - timedelta(days=30))
+        DocumentFactory(group=group)
+        DatePollFactory(group=group)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(f"/gruppi/{group.slug}/")
+
+
+def test_meeting_list_queries_constant(client, verified_member, django_assert_num_queries):
+    group = WorkingGroupFactory()
+    MeetingFactory(group=group)
+    client.force_login(verified_member)
+    with django_assert_num_queries(6):
+        client.get(f"/gruppi/{group.slug}/incontri/")
+    for _ in range(6):
+        MeetingFactory(group=group)
+        MeetingFactory(group=group, starts_at=timezone.now() - timedelta(days=30))
+    with django_assert_num_queries(6):
+        client.get(f"/gruppi/{group.slug}/incontri/")
+
+
+def test_documents_page_queries_constant(client, django_assert_num_queries):
+    DocumentFactory()
+    with django_assert_num_queries(2):
+        client.get("/documenti/")
+    for _ in range(3):
+        group = WorkingGroupFactory()
+        DocumentFactory.create_batch(3, group=group)
+    with django_assert_num_queries(2):
+        response = client.get("/documenti/")
+    assert response.content.decode().count("/documento") >= 10
+
+
+def test_poll_results_queries_constant(client, django_assert_num_queries):
+    poll = DatePollFactory()
+    facilitator = FacilitatorFactory(group=poll.group)
+    services.vote(poll, facilitator.member, {DateSlotFactory(poll=poll).pk: Answer.MAYBE})
+    client.force_login(facilitator.member)
+    with django_assert_num_queries(9) as few:
+        client.get(f"/gruppi/{poll.group.slug}/date/{poll.pk}/")
+    slots = [DateSlotFactory(poll=poll) for _ in range(6)]
+    for _ in range(5):
+        voter = MembershipFactory(group=poll.group).member
+        services.vote(poll, voter, {s.pk: Answer.YES for s in slots})
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(f"/gruppi/{poll.group.slug}/date/{poll.pk}/")
+
+
+# Joining
+
+
+def test_join_button_works_without_javascript(client, verified_member):
+    group = WorkingGroupFactory(name="Formazione")
+    client.force_login(verified_member)
+
+    response = client.post(f"/gruppi/{group.slug}/partecipa/", follow=True)
+
+    html = response.content.decode()
+    assert "Ti diamo il benvenuto nel gruppo Formazione!" in html
+    assert "Lascia il gruppo" in html
+    assert Membership.objects.get(group=group, member=verified_member).state == MembershipState.ACTIVE
+
+
+def test_join_with_htmx_returns_only_the_box(client, verified_member):
+    group = WorkingGroupFactory()
+    client.force_login(verified_member)
+
+    response = client.post(f"/gruppi/{group.slug}/partecipa/", HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="membership-box"')
+    assert "Lascia il gruppo" in html and "<html" not in html
+
+
+def test_join_closed_group_says_why(client, verified_member):
+    group = WorkingGroupFactory(join_policy=JoinPolicy.CLOSED)
+    client.force_login(verified_member)
+
+    response = client.post(f"/gruppi/{group.slug}/partecipa/", follow=True)
+
+    assert "Il gruppo non accoglie nuove persone partecipanti." in response.content.decode()
+    assert not Membership.objects.exists()
+
+
+def test_join_full_group_says_why(client, verified_member):
+    group = WorkingGroupFactory(max_participants=1)
+    MembershipFactory(group=group)
+    client.force_login(verified_member)
+
+    response = client.post(f"/gruppi/{group.slug}/partecipa/", follow=True)
+
+    assert "Il gruppo è al completo." in response.content.decode()
+
+
+def test_facilitator_approves_request(client):
+    facilitator = FacilitatorFactory(group__join_policy=JoinPolicy.BY_REQUEST)
+    pending = MembershipFactory(group=facilitator.group, state=MembershipState.PENDING)
+    client.force_login(facilitator.member)
+
+    client.post(f"/gruppi/{facilitator.group.slug}/richieste/{pending.pk}/", {"decision": "approve"})
+
+    pending.refresh_from_db()
+    assert pending.state == MembershipState.ACTIVE
+
+
+def test_group_page_hides_private_names_from_others_but_not_facilitators(client, verified_member):
+    group = WorkingGroupFactory()
+    MembershipFactory(group=group, member__full_name="Nome Visibile", member__visibility="members")
+    MembershipFactory(group=group, member__full_name="Nome Riservato", member__visibility="private")
+    facilitator = FacilitatorFactory(group=group)
+
+    client.force_login(verified_member)
+    as_member = client.get(f"/gruppi/{group.slug}/").content.decode()
+    client.force_login(facilitator.member)
+    as_facilitator = client.get(f"/gruppi/{group.slug}/").content.decode()
+
+    assert "Nome Visibile" in as_member and "Nome Riservato" not in as_member
+    assert "Nome Riservato" in as_facilitator
+
+
+# Meetings
+
+
+def test_meeting_ending_before_start_gets_message_and_keeps_input(client):
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+    start = timezone.now() + timedelta(days=2)
+
+    response = client.post(
+        f"/gruppi/{facilitator.group.slug}/incontri/nuovo/",
+        {"title": "Il mio incontro", "starts_at": _local(start), "ends_at": _local(start - timedelta(hours=1))},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "L&#x27;incontro deve finire dopo l&#x27;inizio." in html
+    assert 'value="Il mio incontro"' in html
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_create_and_rsvp(client):
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+    start = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+
+    response = client.post(
+        f"/gruppi/{facilitator.group.slug}/incontri/nuovo/",
+        {"title": "Incontro", "starts_at": _local(start), "ends_at": _local(start + timedelta(hours=2))},
+    )
+    meeting = Meeting.objects.get()
+    assert response.url == f"/incontri/{meeting.pk}/"
+    assert meeting.starts_at == start
+    client.post(f"/incontri/{meeting.pk}/risposta/", {"answer": "yes"})
+
+    assert list(meeting.rsvps.values_list("answer", flat=True)) == ["yes"]
+
+
+def test_meeting_full_rsvp_gets_message(client):
+    meeting = MeetingFactory(capacity=1)
+    services.answer_meeting(meeting, MembershipFactory(group=meeting.group).member, Answer.YES)
+    late = MembershipFactory(group=meeting.group)
+    client.force_login(late.member)
+
+    response = client.post(f"/incontri/{meeting.pk}/risposta/", {"answer": "yes"}, follow=True)
+
+    assert "L&#x27;incontro è al completo: puoi ancora rispondere forse." in response.content.decode()
+
+
+def test_meeting_times_shown_in_members_time_zone(client):
+    meeting = MeetingFactory(starts_at=datetime(2030, 1, 15, 17, 0, tzinfo=UTC))
+    member = MembershipFactory(group=meeting.group, member__time_zone="America/New_York").member
+    client.force_login(member)
+
+    html = client.get(f"/incontri/{meeting.pk}/").content.decode()
+
+    assert "12:00" in html and "America/New_York" in html
+
+
+# Date polls
+
+
+def test_poll_create_with_past_slot_gets_message_and_keeps_input(client):
+    participant = MembershipFactory()
+    client.force_login(participant.member)
+    now = timezone.now()
+
+    response = client.post(
+        f"/gruppi/{participant.group.slug}/date/nuovo/",
+        {
+            "title": "Prossimo incontro",
+            "duration": "120",
+            "closes_at": _local(now + timedelta(days=1)),
+            "slot_1": _local(now - timedelta(days=1)),
+            "slot_2": _local(now + timedelta(days=3)),
+        },
+    )
+
+    html = response.content.decode()
+    assert "Questa data è nel passato." in html
+    assert _local(now + timedelta(days=3)) in html
+    assert not DatePoll.objects.exists()
+
+
+def test_vote_on_closed_poll_gets_message(client):
+    slot = DateSlotFactory(poll__closes_at=timezone.now() - timedelta(hours=1))
+    participant = MembershipFactory(group=slot.poll.group)
+    client.force_login(participant.member)
+
+    response = client.post(
+        f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/", {f"slot_{slot.pk}": "yes"}, follow=True
+    )
+
+    assert "Il sondaggio è chiuso: i voti non si possono più cambiare." in response.content.decode()
+    assert not slot.votes.exists()
+
+
+# Documents
+
+
+def _pdf(name="verbale.pdf", size=None):
+    content = b"%PDF-1.4\n" + b"0" * ((size or 100) - 9)
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _docx():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return SimpleUploadedFile("note.docx", buffer.getvalue())
+
+
+def test_facilitator_uploads_pdf_and_members_download_it(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+
+    client.post(
+        f"/gruppi/{facilitator.group.slug}/documenti/nuovo/",
+        {"title": "Verbale", "visibility": "members", "file": _pdf("Verbale luglio.exe.pdf")},
+    )
+
+    document = Document.objects.get()
+    assert (document.content_type, document.file_kind) == ("application/pdf", "PDF")
+    assert document.file.name.endswith("/Verbale_luglio.exe.pdf")
+    response = client.get(f"/documenti/{document.pk}/scarica/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_docx_recognised_from_content(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+
+    client.post(
+        f"/gruppi/{facilitator.group.slug}/documenti/nuovo/",
+        {"title": "Note", "visibility": "group", "file": _docx()},
+    )
+
+    assert Document.objects.get().file_kind == "DOCX"
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: SimpleUploadedFile("finto.pdf", b"MZ\x90\x00 not really a pdf"), "Questo tipo di file non si può"),
+        (lambda: _pdf(size=20 * 1024 * 1024 + 1), "Il file supera i 20 MB."),
+    ],
+)
+def test_upload_refused_with_message_and_title_kept(client, settings, tmp_path, upload, message):
+    settings.MEDIA_ROOT = tmp_path
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+
+    response = client.post(
+        f"/gruppi/{facilitator.group.slug}/documenti/nuovo/",
+        {"title": "Il mio titolo", "visibility": "members", "file": upload()},
+    )
+
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Il mio titolo"' in html
+    assert not Document.objects.exists()
+
+
+def test_documents_page_shows_each_reader_only_what_they_may_see(client):
+    group = WorkingGroupFactory()
+    DocumentFactory(group=group, title="Pubblico", visibility=DocumentVisibility.PUBLIC)
+    DocumentFactory(group=group, title="Per i soci", visibility=DocumentVisibility.MEMBERS)
+    DocumentFactory(group=group, title="Per il gruppo", visibility=DocumentVisibility.GROUP)
+    participant = MembershipFactory(group=group).member
+
+    def titles(user=None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        html = client.get("/documenti/").content.decode()
+        return [t for t in ("Pubblico", "Per i soci", "Per il gruppo") if t in html]
+
+    assert titles() == ["Pubblico"]
+    assert titles(MemberFactory()) == ["Pubblico"]
+    assert titles(VerifiedMemberFactory()) == ["Pubblico", "Per i soci"]
+    assert titles(participant) == ["Pubblico", "Per i soci", "Per il gruppo"]
