@@ -18,9 +18,7 @@ def home(request):
     groups = WorkingGroup.objects.active().with_overview()
     if request.user.is_authenticated:
         member = request.user
-        my_group_ids = set(
-            Membership.objects.active().filter(member=member).values_list("group_id", flat=True)
-        )
+        my_group_ids = set(Membership.objects.active().filter(member=member).values_list("group_id", flat=True))
         context = {
             "member": member,
             "my_groups": [g for g in groups if g.pk in my_group_ids],

@@ -15,6 +15,8 @@ def _real_services():
     assert connection.vendor == "postgresql", "Run the tests with DATABASE_URL pointing at PostgreSQL (make test)."
     backend = settings.CACHES["default"]["BACKEND"]
     assert backend.endswith("RedisCache"), "Run the tests with REDIS_URL set (make test)."
+    # Hashing a password takes a third of a second by design; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in the test's own process, after commit, so their effects can be asserted.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

@@ -110,7 +110,10 @@ def test_create_meeting_tells_other_participants(mailoutbox, django_capture_on_c
 
     with django_capture_on_commit_callbacks(execute=True):
         services.create_meeting(
-            facilitator.group, actor=facilitator.member, title="Incontro", starts_at=start,
+            facilitator.group,
+            actor=facilitator.member,
+            title="Incontro",
+            starts_at=start,
             ends_at=start + timedelta(hours=1),
         )
 
@@ -126,7 +129,9 @@ def test_move_meeting_tells_who_answered_and_resets_reminders(mailoutbox, django
 
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(
-            meeting, actor=None, starts_at=meeting.starts_at + timedelta(days=1),
+            meeting,
+            actor=None,
+            starts_at=meeting.starts_at + timedelta(days=1),
             ends_at=meeting.ends_at + timedelta(days=1),
         )
 

@@ -1,0 +1,130 @@
+"""Every URL of the working groups, tried by each kind of person.
+
+A: anonymous, U: registered but not verified, O: verified member outside the
+group, P: participant, F: facilitator, S: staff (not in the group).
+"login" means a redirect to the login page; an outsider never gets the object.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from groups import services
+from groups.enums import DocumentVisibility, MembershipState
+from tests.factories import (
+    DatePollFactory,
+    DateSlotFactory,
+    FacilitatorFactory,
+    MeetingFactory,
+    MemberFactory,
+    MembershipFactory,
+    StaffFactory,
+    VerifiedMemberFactory,
+    WorkingGroupFactory,
+)
+
+ROLES = ["A", "U", "O", "P", "F", "S"]
+
+# (method, url template, data, expected per role in ROLES order)
+MATRIX = [
+    ("get", "/gruppi/", {}, [200, 200, 200, 200, 200, 200]),
+    ("get", "/gruppi/{group}/", {}, [200, 200, 200, 200, 200, 200]),
+    ("post", "/gruppi/{group}/partecipa/", {}, ["login", 302, 302, 302, 302, 302]),
+    ("get", "/gruppi/{group}/incontri/", {}, ["login", 403, 200, 200, 200, 200]),
+    ("get", "/gruppi/{group}/incontri/nuovo/", {}, ["login", 403, 403, 403, 200, 200]),
+    ("get", "/incontri/{meeting}/", {}, ["login", 403, 200, 200, 200, 200]),
+    ("get", "/incontri/{meeting}.ics", {}, ["login", 403, 200, 200, 200, 200]),
+    ("post", "/incontri/{meeting}/risposta/", {"answer": "yes"}, ["login", 403, 403, 302, 302, 403]),
+    ("get", "/incontri/{meeting}/modifica/", {}, ["login", 403, 403, 403, 200, 200]),
+    ("get", "/incontri/{meeting}/verbale/", {}, ["login", 403, 403, 403, 200, 200]),
+    ("post", "/incontri/{meeting}/annulla/", {}, ["login", 403, 403, 403, 302, 302]),
+    ("get", "/gruppi/{group}/date/", {}, ["login", 403, 200, 200, 200, 200]),
+    ("get", "/gruppi/{group}/date/nuovo/", {}, ["login", 403, 403, 200, 200, 403]),
+    ("get", "/gruppi/{group}/date/{poll}/", {}, ["login", 403, 200, 200, 200, 200]),
+    ("post", "/gruppi/{group}/date/{poll}/", {"slot_{slot}": "yes"}, ["login", 403, 403, 302, 302, 403]),
+    ("post", "/gruppi/{group}/date/{poll}/chiudi/", {"slot": "{slot}"}, ["login", 403, 403, 403, 302, 302]),
+    ("get", "/gruppi/{group}/documenti/nuovo/", {}, ["login", 403, 403, 403, 200, 200]),
+    ("get", "/documenti/{document}/scarica/", {}, [404, 404, 404, 200, 200, 200]),
+    ("post", "/gruppi/{group}/richieste/{pending}/", {"decision": "approve"}, ["login", 403, 403, 403, 302, 302]),
+    ("post", "/gruppi/{group}/partecipanti/{participant}/facilitatore/", {}, ["login", 403, 403, 403, 302, 302]),
+    ("get", "/profilo/preferenze/", {}, ["login", 200, 200, 200, 200, 200]),
+]
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    group = WorkingGroupFactory()
+    facilitator = FacilitatorFactory(group=group)
+    participant = MembershipFactory(group=group)
+    pending = MembershipFactory(group=group, state=MembershipState.PENDING)
+    slot = DateSlotFactory(poll=DatePollFactory(group=group))
+    pdf = SimpleUploadedFile("v.pdf", b"%PDF-1.4 verbale")
+    document = services.add_document(
+        group, actor=facilitator.member, title="Verbale", visibility=DocumentVisibility.GROUP, upload=pdf
+    )
+    people = {
+        "A": None,
+        "U": MemberFactory(),
+        "O": VerifiedMemberFactory(),
+        "P": participant.member,
+        "F": facilitator.member,
+        "S": StaffFactory(),
+    }
+    ids = {
+        "group": group.slug,
+        "meeting": MeetingFactory(group=group).pk,
+        "poll": slot.poll_id,
+        "slot": slot.pk,
+        "document": document.pk,
+        "pending": pending.pk,
+        "participant": participant.pk,
+    }
+    return people, ids
+
+
+def _cases():
+    for method, url, data, expected in MATRIX:
+        for role, outcome in zip(ROLES, expected, strict=True):
+            yield pytest.param(method, url, data, role, outcome, id=f"{method} {url} {role}")
+
+
+@pytest.mark.parametrize(("method", "url", "data", "role", "outcome"), list(_cases()))
+def test_url_answers_each_person_as_expected(client, world, method, url, data, role, outcome):
+    people, ids = world
+    if people[role] is not None:
+        client.force_login(people[role])
+    data = {key.format(**ids): value.format(**ids) for key, value in data.items()}
+
+    response = getattr(client, method)(url.format(**ids), data)
+
+    if outcome == "login":
+        assert response.status_code == 302
+        assert response.url.startswith("/account/login/")
+    else:
+        assert response.status_code == outcome
+        if outcome == 302:
+            assert not response.url.startswith("/account/login/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_archived_group_and_its_meetings_are_gone_for_everyone(client, world, role):
+    people, ids = world
+    meeting = MeetingFactory(group=WorkingGroupFactory(archived_at=timezone.now()))
+    if people[role] is not None:
+        client.force_login(people[role])
+
+    assert client.get(f"/gruppi/{meeting.group.slug}/").status_code == 404
+    assert client.get(f"/incontri/{meeting.pk}/").status_code in (302, 404)
+    if people[role] is not None:
+        assert client.get(f"/incontri/{meeting.pk}/").status_code == 404
+
+
+def test_online_link_shown_only_to_participants(client, world):
+    people, ids = world
+    meeting = MeetingFactory(group__slug="altro", online_url="https://meet.example/segreto")
+    client.force_login(people["O"])
+
+    html = client.get(f"/incontri/{meeting.pk}/").content.decode()
+
+    assert "https://meet.example/segreto" not in html
