@@ -23,9 +23,15 @@ def datetime_field(label, **kwargs):
     return forms.DateTimeField(label=label, widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"], **kwargs)
 
 
+def link_field(label, help_text):
+    # A link typed without a scheme (meet.example/abc) is taken as https.
+    return forms.URLField(label=label, help_text=help_text, required=False, assume_scheme="https", max_length=500)
+
+
 class MeetingForm(forms.ModelForm):
     starts_at = datetime_field(_("Starts at"))
     ends_at = datetime_field(_("Ends at"))
+    online_url = link_field(_("Online link"), _("Link to the video call, if any."))
 
     class Meta:
         model = Meeting
@@ -33,7 +39,6 @@ class MeetingForm(forms.ModelForm):
         widgets = {"agenda": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "location": _("Address, or leave empty for an online meeting."),
-            "online_url": _("Link to the video call, if any."),
         }
 
     def clean(self):
@@ -130,6 +135,7 @@ class VoteForm(forms.Form):
 
 
 class DocumentForm(forms.ModelForm):
+    url = link_field(_("Link"), _("Or a link, instead of a file."))
     file = forms.FileField(
         label=_("File"),
         required=False,
@@ -143,7 +149,6 @@ class DocumentForm(forms.ModelForm):
         model = Document
         fields = ["title", "description", "visibility", "file", "url", "meeting"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"url": _("Or a link, instead of a file.")}
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)

@@ -156,9 +156,6 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 
-# Links typed without a scheme (www.example.org) become https://, as Django 6 will do.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -84,3 +84,12 @@ def new_page(browser, live_server):
         context.close()
     problems = [error for watcher in watchers for error in watcher.errors]
     assert problems == [], problems
+
+
+def log_in(page, member, password):
+    """Log in through the real login page."""
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Password*", exact=True).fill(password)
+    page.get_by_role("button", name="Accedi").click()
+    page.wait_for_url(lambda url: "/account/login/" not in url)

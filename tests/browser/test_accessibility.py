@@ -4,7 +4,9 @@ from axe_playwright_python.sync_playwright import Axe
 SERIOUS = {"serious", "critical"}
 
 
-@pytest.mark.parametrize("path", ["/", "/account/login/", "/account/signup/", "/gruppi/", "/privacy/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/account/login/", "/account/signup/", "/gruppi/", "/gruppi/formazione/", "/documenti/", "/privacy/"]
+)
 def test_page_has_no_serious_accessibility_violation(new_page, transactional_db, path):
     from groups.demo import seed_working_groups
 
@@ -35,3 +37,36 @@ def test_signup_errors_are_announced_and_tied_to_fields(new_page, transactional_
     assert described and "Questo campo è obbligatorio." in page.locator(f"#{described.split()[0]}").inner_text()
     results = Axe().run(page)
     assert [v["id"] for v in results.response["violations"] if v["impact"] in SERIOUS] == []
+
+
+def test_member_pages_have_no_serious_accessibility_violation(new_page, transactional_db):
+    """The pages a participant uses: group, meeting, date poll, new poll form."""
+    from groups import services
+    from groups.enums import Answer
+    from tests.browser.conftest import log_in
+    from tests.factories import PASSWORD, DateSlotFactory, FacilitatorFactory, MeetingFactory
+
+    facilitator = FacilitatorFactory()
+    meeting = MeetingFactory(group=facilitator.group, agenda="Ordine del giorno")
+    slot = DateSlotFactory(poll__group=facilitator.group)
+    services.vote(slot.poll, facilitator.member, {slot.pk: Answer.YES})
+    page = new_page(bypass_csp=True)
+    log_in(page, facilitator.member, PASSWORD)
+    group = facilitator.group.slug
+    for path in (
+        "/",
+        f"/gruppi/{group}/",
+        f"/incontri/{meeting.pk}/",
+        f"/gruppi/{group}/date/{slot.poll_id}/",
+        f"/gruppi/{group}/date/nuovo/",
+        f"/gruppi/{group}/incontri/nuovo/",
+        "/profilo/",
+    ):
+        page.goto(path)
+        results = Axe().run(page)
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]])
+            for v in results.response["violations"]
+            if v["impact"] in SERIOUS
+        ]
+        assert serious == [], path
