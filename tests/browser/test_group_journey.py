@@ -54,7 +54,7 @@ def test_group_sets_its_calendar_together(new_page, transactional_db):
         page.goto(poll_url)
         for start, answer in zip(slots, choice, strict=True):
             with translation.override("it"):
-                legend = dateformat.format(start, "l j F Y, H:i")
+                legend = dateformat.format(start, "l j F Y, H:i").lower()
             page.get_by_role("group", name=legend).get_by_label(labels[answer], exact=True).check()
         page.get_by_role("button", name="Salva la mia disponibilità").click()
         page.get_by_text("Grazie, la tua disponibilità è salvata.").wait_for()
