@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groups import services
 from groups.models import (
@@ -34,6 +37,21 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DiscussionPromptInline, MembershipInline]
+    actions = ["archive", "restore"]
+
+    @admin.action(description=_("Archive the selected groups (they disappear from the portal)"))
+    def archive(self, request, queryset):
+        count = queryset.filter(archived_at=None).update(archived_at=timezone.now())
+        self.message_user(
+            request, ngettext("%(count)d group archived.", "%(count)d groups archived.", count) % {"count": count}
+        )
+
+    @admin.action(description=_("Bring the selected groups back"))
+    def restore(self, request, queryset):
+        count = queryset.exclude(archived_at=None).update(archived_at=None)
+        self.message_user(
+            request, ngettext("%(count)d group restored.", "%(count)d groups restored.", count) % {"count": count}
+        )
 
 
 @admin.register(Membership)

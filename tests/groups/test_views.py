@@ -360,3 +360,14 @@ def test_documents_page_shows_each_reader_only_what_they_may_see(client):
     assert titles(MemberFactory()) == ["Pubblico"]
     assert titles(VerifiedMemberFactory()) == ["Pubblico", "Per i soci"]
     assert titles(participant) == ["Pubblico", "Per i soci", "Per il gruppo"]
+
+
+def test_staff_archive_group_from_admin(client, staff):
+    group = WorkingGroupFactory()
+    client.force_login(staff)
+
+    client.post("/admin/groups/workinggroup/", {"action": "archive", "_selected_action": [group.pk]})
+
+    group.refresh_from_db()
+    assert group.archived_at is not None
+    assert client.get(f"/gruppi/{group.slug}/").status_code == 404
