@@ -45,7 +45,7 @@ fmt: install
 
 ## Refresh the Italian catalogue after changing strings; then translate what is new.
 messages: install
-	$(PY) manage.py makemessages -l it --no-obsolete --no-fuzzy-matching --ignore=$(VENV) --ignore=var --ignore=tests --add-location=file
+	$(PY) manage.py makemessages -l it --no-obsolete --ignore=$(VENV) --ignore=var --ignore=tests --add-location=file
 
 clean:
 	rm -rf var .pytest_cache

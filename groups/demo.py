@@ -113,7 +113,7 @@ def seed_group_activity(groups, participants):
     from django.utils import timezone
 
     from groups.enums import MembershipState, Role
-    from groups.models import DatePoll, DateSlot, Meeting, Membership
+    from groups.models import DatePoll, DateSlot, DateVote, Meeting, Membership
 
     rome = ZoneInfo("Europe/Rome")
     today = timezone.now().astimezone(rome).replace(hour=18, minute=0, second=0, microsecond=0)
@@ -166,4 +166,11 @@ def seed_group_activity(groups, participants):
         },
     )
     if created:
-        DateSlot.objects.bulk_create(DateSlot(poll=poll, starts_at=today + timedelta(days=days)) for days in (8, 9, 12))
+        slots = DateSlot.objects.bulk_create(
+            DateSlot(poll=poll, starts_at=today + timedelta(days=days)) for days in (8, 9, 12)
+        )
+        voters = participants.get(training.slug, [])[1:3]
+        for voter, answers in zip(voters, (("yes", "maybe", "no"), ("yes", "yes", "no")), strict=False):
+            DateVote.objects.bulk_create(
+                DateVote(slot=slot, member=voter, answer=answer) for slot, answer in zip(slots, answers, strict=True)
+            )

@@ -15,6 +15,8 @@ from members.models import Member
 
 UPCOMING_ON_GROUP_PAGE = 5
 PAST_ON_GROUP_PAGE = 5
+# A group of hundreds lists its first names; the rest is a count.
+PARTICIPANTS_ON_GROUP_PAGE = 60
 
 
 def _group(slug):
@@ -53,20 +55,20 @@ def group_list(request):
 def group_detail(request, slug):
     group = get_object_or_404(WorkingGroup.objects.active().prefetch_related("prompts"), slug=slug)
     membership = permissions.membership_for(request.user, group)
-    memberships = list(
-        Membership.objects.active().filter(group=group).select_related("member").order_by("-role", "member__full_name")
-    )
     can_manage = permissions.can_manage(request.user, membership)
+    participants = Membership.objects.active().filter(group=group)
     # Facilitators see every participant of their group; others see who chose to be seen.
-    visible = memberships if can_manage else [m for m in memberships if m.member.is_visible_to(request.user)]
+    shown = participants if can_manage else participants.filter(member__in=Member.objects.visible_to(request.user))
+    shown = list(shown.select_related("member").order_by("-role", "member__full_name")[:PARTICIPANTS_ON_GROUP_PAGE])
+    participant_count = participants.count()
     upcoming = list(group.meetings.upcoming()[:UPCOMING_ON_GROUP_PAGE])
     past = list(group.meetings.past().order_by("-starts_at")[:PAST_ON_GROUP_PAGE])
     context = {
         "group": group,
         "membership": membership,
-        "participants": visible,
-        "hidden_count": len(memberships) - len(visible),
-        "participant_count": len(memberships),
+        "participants": shown,
+        "others_count": participant_count - len(shown),
+        "participant_count": participant_count,
         "upcoming": upcoming,
         "past": past,
         "open_polls": list(group.date_polls.open()),

@@ -54,6 +54,17 @@ class MemberQuerySet(models.QuerySet):
     def awaiting_verification(self):
         return self.filter(status=MemberStatus.VERIFICATION_REQUESTED)
 
+    def visible_to(self, viewer):
+        """The people whose name `viewer` may see (the SQL twin of Member.is_visible_to)."""
+        if viewer.is_authenticated and viewer.is_staff:
+            return self
+        allowed = models.Q(visibility=Visibility.PUBLIC)
+        if viewer.is_authenticated:
+            allowed |= models.Q(pk=viewer.pk)
+            if viewer.is_verified_member:
+                allowed |= models.Q(visibility=Visibility.MEMBERS)
+        return self.filter(allowed)
+
 
 class MemberManager(BaseUserManager.from_queryset(MemberQuerySet)):
     use_in_migrations = True

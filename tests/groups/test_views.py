@@ -50,7 +50,7 @@ def test_group_detail_queries_constant(client, verified_member, django_assert_nu
     MembershipFactory(group=group, member=verified_member)
     client.force_login(verified_member)
     client.get(f"/gruppi/{group.slug}/")
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(11) as few:
         client.get(f"/gruppi/{group.slug}/")
     for _ in range(5):
         MembershipFactory(group=group)
@@ -371,3 +371,15 @@ def test_staff_archive_group_from_admin(client, staff):
     group.refresh_from_db()
     assert group.archived_at is not None
     assert client.get(f"/gruppi/{group.slug}/").status_code == 404
+
+
+def test_large_group_lists_first_sixty_names_and_counts_the_rest(client, verified_member):
+    group = WorkingGroupFactory()
+    MembershipFactory.create_batch(65, group=group, member__visibility="members")
+    MembershipFactory.create_batch(5, group=group, member__visibility="private")
+    client.force_login(verified_member)
+
+    html = client.get(f"/gruppi/{group.slug}/").content.decode()
+
+    assert "70 partecipanti" in html
+    assert "e altre 10 persone" in html
