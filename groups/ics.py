@@ -15,7 +15,7 @@ def meeting_url(meeting):
     return settings.SITE_URL + reverse("groups:meeting", args=[meeting.pk])
 
 
-def _event(meeting):
+def _event(meeting, with_online_link):
     event = Event()
     event.add("uid", f"{meeting.uid}@smartinprogress")
     event.add("dtstamp", timezone.now())
@@ -27,7 +27,7 @@ def _event(meeting):
     url = meeting_url(meeting)
     event.add("url", url)
     event.add("description", "\n\n".join(part for part in (meeting.agenda, url) if part))
-    where = meeting.location or meeting.online_url
+    where = meeting.location or (meeting.online_url if with_online_link else "")
     if where:
         event.add("location", where)
     event.add("sequence", meeting.sequence)
@@ -35,7 +35,8 @@ def _event(meeting):
     return event
 
 
-def calendar_for(meetings, *, name):
+def calendar_for(meetings, *, name, with_online_link=True):
+    """`with_online_link` is False for readers outside the group: the video link is theirs only."""
     calendar = Calendar()
     calendar.add("prodid", "-//Smart in Progress//smartprogress//IT")
     calendar.add("version", "2.0")
@@ -43,6 +44,6 @@ def calendar_for(meetings, *, name):
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for meeting in meetings:
-        calendar.add_component(_event(meeting))
+        calendar.add_component(_event(meeting, with_online_link))
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -4,7 +4,7 @@ queues the e-mails it causes, in one transaction."""
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -24,13 +24,23 @@ from groups.models import (
     PollReminder,
     WorkingGroup,
 )
+from members.enums import MemberStatus
 from members.models import ActionLog
 from notifications.services import queue_email
 
 MIN_SLOTS, MAX_SLOTS = 2, 10
-# Reminders are sent by a scan every few minutes; a meeting is "due" for the
-# 24-hour reminder from 24 hours before until the 1-hour one takes over.
-REMINDER_LEAD = {ReminderKind.DAY_BEFORE: timedelta(hours=24), ReminderKind.HOUR_BEFORE: timedelta(hours=1)}
+# Reminders are sent by a scan every few minutes. A meeting is due for the
+# day-before reminder while it starts 20 to 24 hours from now (a meeting set up
+# at shorter notice gets only the hour-before one, never a "tomorrow" that is
+# today), and for the hour-before reminder in its last hour.
+REMINDER_WINDOWS = {
+    ReminderKind.DAY_BEFORE: (timedelta(hours=20), timedelta(hours=24)),
+    ReminderKind.HOUR_BEFORE: (timedelta(0), timedelta(hours=1)),
+}
+REMINDER_PREFERENCE = {
+    ReminderKind.DAY_BEFORE: "meeting_reminder_24h",
+    ReminderKind.HOUR_BEFORE: "meeting_reminder_1h",
+}
 POLL_REMINDER_LEAD = timedelta(hours=24)
 
 
@@ -58,10 +68,7 @@ def join_group(group, member):
     existing = Membership.objects.filter(group=group, member=member).first()
     if existing is not None:
         return existing
-    if group.max_participants is not None:
-        taken = Membership.objects.filter(group=group).count()
-        if taken >= group.max_participants:
-            raise ValidationError(_("This group is full."), code="full")
+    _check_room(group)
     if group.join_policy == JoinPolicy.BY_REQUEST:
         membership = Membership.objects.create(group=group, member=member, state=MembershipState.PENDING)
         ActionLog.record(membership, "group.join_requested", actor=member)
@@ -78,6 +85,15 @@ def join_group(group, member):
     return membership
 
 
+def _check_room(group):
+    """Call with the group row locked: counts the participants, not the pending requests."""
+    full = group.max_participants is not None and (
+        Membership.objects.active().filter(group=group).count() >= group.max_participants
+    )
+    if full:
+        raise ValidationError(_("This group is full."), code="full")
+
+
 @transaction.atomic
 def leave_group(group, member):
     membership = Membership.objects.filter(group=group, member=member).first()
@@ -85,6 +101,8 @@ def leave_group(group, member):
         return False
     ActionLog.record(group, "group.left", actor=member, member=member.pk, role=membership.role)
     membership.delete()
+    # Free the seats they had taken; past answers stay as the record of who came.
+    RSVP.objects.filter(member=member, meeting__group=group, meeting__starts_at__gt=timezone.now()).delete()
     return True
 
 
@@ -92,6 +110,7 @@ def leave_group(group, member):
 def approve_request(membership, *, actor):
     if membership.state != MembershipState.PENDING:
         return False
+    _check_room(WorkingGroup.objects.select_for_update().get(pk=membership.group_id))
     membership.state = MembershipState.ACTIVE
     membership.joined_at = timezone.now()
     membership.save(update_fields=["state", "joined_at"])
@@ -147,15 +166,17 @@ def update_meeting(meeting, *, actor, **fields):
     """Change a meeting; if its time moves, everyone who answered is told and the
     reminders start afresh for the new time."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
     _check_times(fields.get("starts_at", meeting.starts_at), fields.get("ends_at", meeting.ends_at))
-    moved = (
-        fields.get("starts_at", meeting.starts_at) != meeting.starts_at
-        or fields.get("ends_at", meeting.ends_at) != meeting.ends_at
-    )
+    new_start = fields.get("starts_at", meeting.starts_at) != meeting.starts_at
+    moved = new_start or fields.get("ends_at", meeting.ends_at) != meeting.ends_at
     for name, value in fields.items():
         setattr(meeting, name, value)
     if moved:
         meeting.sequence += 1
+    if new_start:
+        # Reminders are about the start: only a new start time earns new ones.
         MeetingReminder.objects.filter(meeting=meeting).delete()
     meeting.save(update_fields=[*fields, "sequence"])
     ActionLog.record(meeting, "meeting.updated", actor=actor, moved=moved)
@@ -279,6 +300,18 @@ def close_poll(poll, slot, *, actor):
     return meeting
 
 
+@transaction.atomic
+def cancel_poll(poll, *, actor):
+    """Close a poll without choosing a date (no date suits, or every date has passed)."""
+    poll = DatePoll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != PollStatus.OPEN:
+        return False
+    poll.status = PollStatus.CANCELLED
+    poll.save(update_fields=["status"])
+    ActionLog.record(poll, "poll.cancelled", actor=actor)
+    return True
+
+
 # Reminders (run by the periodic scan; safe to run twice, or on two workers at once)
 
 
@@ -292,21 +325,26 @@ def _claim(model, **fields):
     return True
 
 
+def _reminded(memberships):
+    """Active participants who are still verified members of the cooperative."""
+    return memberships.active().filter(member__is_active=True, member__status=MemberStatus.VERIFIED)
+
+
 def send_due_meeting_reminders(now=None):
     now = now or timezone.now()
     sent = 0
-    for kind, lead in REMINDER_LEAD.items():
-        # The 24-hour reminder stops where the 1-hour one starts.
-        later_lead = REMINDER_LEAD[ReminderKind.HOUR_BEFORE] if kind == ReminderKind.DAY_BEFORE else timedelta(0)
-        preference = {ReminderKind.DAY_BEFORE: "meeting_reminder_24h", ReminderKind.HOUR_BEFORE: "meeting_reminder_1h"}
-        meetings = Meeting.objects.starting_between(now + later_lead, now + lead).select_related("group")
+    for kind, (nearest, farthest) in REMINDER_WINDOWS.items():
+        meetings = (
+            Meeting.objects.starting_between(now + nearest, now + farthest)
+            .filter(group__archived_at=None)
+            .select_related("group")
+        )
         for meeting in meetings:
             said_no = meeting.rsvps.filter(answer=Answer.NO).values("member")
             memberships = (
-                Membership.objects.active()
-                .filter(group=meeting.group, member__is_active=True)
+                _reminded(Membership.objects.filter(group=meeting.group))
                 .exclude(member__in=said_no)
-                .exclude(**{f"member__notification_preferences__{preference[kind]}": False})
+                .exclude(**{f"member__notification_preferences__{REMINDER_PREFERENCE[kind]}": False})
                 .exclude(member__in=MeetingReminder.objects.filter(meeting=meeting, kind=kind).values("member"))
                 .select_related("member")
             )
@@ -321,12 +359,13 @@ def send_due_meeting_reminders(now=None):
 def send_due_poll_reminders(now=None):
     now = now or timezone.now()
     sent = 0
-    polls = DatePoll.objects.open().filter(closes_at__gt=now, closes_at__lte=now + POLL_REMINDER_LEAD)
+    polls = DatePoll.objects.open().filter(
+        closes_at__gt=now, closes_at__lte=now + POLL_REMINDER_LEAD, group__archived_at=None
+    )
     for poll in polls.select_related("group"):
         voters = DateVote.objects.filter(slot__poll=poll).values("member")
         memberships = (
-            Membership.objects.active()
-            .filter(group=poll.group, member__is_active=True)
+            _reminded(Membership.objects.filter(group=poll.group))
             .exclude(member__in=voters)
             .exclude(member__notification_preferences__poll_reminder=False)
             .exclude(member__in=PollReminder.objects.filter(poll=poll).values("member"))
@@ -379,5 +418,9 @@ def check_upload(upload):
 
 def _safe_name(name, mime):
     """Keep the person's file name, but with the extension its content deserves."""
-    stem = (name or "documento").rsplit("/", 1)[-1].rsplit(".", 1)[0][:100] or "documento"
-    return f"{get_valid_filename(stem)}.{filetypes.EXTENSIONS[mime]}"
+    stem = (name or "").rsplit("/", 1)[-1].rsplit(".", 1)[0][:100]
+    try:
+        stem = get_valid_filename(stem)
+    except SuspiciousFileOperation:  # nothing usable left, e.g. "###.pdf"
+        stem = "documento"
+    return f"{stem}.{filetypes.EXTENSIONS[mime]}"

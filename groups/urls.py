@@ -9,6 +9,7 @@ urlpatterns = [
     path("gruppi/<slug:slug>/partecipa/", views.join, name="join"),
     path("gruppi/<slug:slug>/lascia/", views.leave, name="leave"),
     path("gruppi/<slug:slug>/richieste/<int:pk>/", views.decide_request, name="decide_request"),
+    path("gruppi/<slug:slug>/partecipanti/", views.participants, name="participants"),
     path("gruppi/<slug:slug>/partecipanti/<int:pk>/facilitatore/", views.appoint, name="appoint"),
     path("gruppi/<slug:slug>/incontri/", views.meeting_list, name="meetings"),
     path("gruppi/<slug:slug>/incontri/nuovo/", views.meeting_create, name="meeting_create"),

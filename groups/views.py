@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -124,6 +125,22 @@ def leave(request, slug):
     return _membership_response(request, group)
 
 
+PARTICIPANTS_PER_PAGE = 100
+
+
+@login_required
+def participants(request, slug):
+    """Every participant, for facilitators and staff: appoint facilitators in a group of any size."""
+    group = _group(slug)
+    if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
+        raise PermissionDenied
+    memberships = (
+        Membership.objects.active().filter(group=group).select_related("member").order_by("-role", "member__full_name")
+    )
+    page = Paginator(memberships, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(request, "groups/participants.html", {"group": group, "page": page})
+
+
 def _managed_membership(request, slug, pk):
     group = _group(slug)
     if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
@@ -149,7 +166,7 @@ def appoint(request, slug, pk):
     membership = _managed_membership(request, slug, pk)
     if services.appoint_facilitator(membership, actor=request.user):
         messages.success(request, _("%(member)s is now a facilitator.") % {"member": membership.member})
-    return redirect("groups:detail", slug)
+    return redirect("groups:participants" if request.POST.get("from") == "participants" else "groups:detail", slug)
 
 
 def section(request, theme):
@@ -278,9 +295,10 @@ def meeting_minutes(request, pk):
 @login_required
 def meeting_ics(request, pk):
     meeting = _meeting(request, pk)
-    response = HttpResponse(
-        ics.calendar_for([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
-    )
+    membership = permissions.membership_for(request.user, meeting.group)
+    with_link = permissions.is_participant(request.user, membership) or permissions.can_manage(request.user, membership)
+    body = ics.calendar_for([meeting], name=meeting.title, with_online_link=with_link)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incontro-{meeting.pk}.ics"'
     return response
 
@@ -289,8 +307,13 @@ def calendar_feed(request, token):
     """A member's personal feed of their groups' meetings; the secret URL is the key."""
     if len(token) < 20:
         raise Http404
-    member = get_object_or_404(Member.objects.filter(is_active=True), calendar_token=token)
-    meetings = Meeting.objects.of_member_groups(member).select_related("group").order_by("starts_at")
+    member = get_object_or_404(Member.objects.verified(), calendar_token=token)
+    meetings = (
+        Meeting.objects.of_member_groups(member)
+        .filter(group__archived_at=None)
+        .select_related("group")
+        .order_by("starts_at")
+    )
     body = ics.calendar_for(meetings, name="Smart in Progress")
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
@@ -350,7 +373,7 @@ def poll_create(request, slug):
 def poll_detail(request, slug, pk):
     poll = _poll(request, slug, pk)
     membership = permissions.membership_for(request.user, poll.group)
-    slots = list(poll.slots.with_tally().prefetch_related(Prefetch("votes__member")))
+    slots = list(poll.slots.with_tally())
     mine = dict(DateVote.objects.filter(slot__poll=poll, member=request.user).values_list("slot_id", "answer"))
     is_participant = permissions.is_participant(request.user, membership)
     form = VoteForm(sorted(slots, key=lambda s: s.starts_at), request.POST or None, current=mine)
@@ -365,13 +388,13 @@ def poll_detail(request, slug, pk):
             else:
                 messages.success(request, _("Thank you, your availability is saved."))
             return redirect("groups:poll", poll.group.slug, poll.pk)
-    voters = sorted({vote.member for slot in slots for vote in slot.votes.all()}, key=lambda m: m.full_name)
+    voter_count = DateVote.objects.filter(slot__poll=poll).values("member").distinct().count()
     context = {
         "poll": poll,
         "group": poll.group,
         "slots": slots,
         "best": slots[0] if slots and slots[0].yes_count else None,
-        "voters": voters,
+        "voter_count": voter_count,
         "form": form,
         "is_participant": is_participant,
         "can_manage": permissions.can_manage(request.user, membership),
@@ -387,8 +410,12 @@ def poll_close(request, slug, pk):
     poll = _poll(request, slug, pk)
     if not permissions.can_manage(request.user, permissions.membership_for(request.user, poll.group)):
         raise PermissionDenied
+    if request.POST.get("without_date"):
+        if services.cancel_poll(poll, actor=request.user):
+            messages.success(request, _("Poll closed without choosing a date."))
+        return redirect("groups:poll", slug, poll.pk)
     slot_id = request.POST.get("slot", "")
-    slot = poll.slots.filter(pk=slot_id).first() if slot_id.isdigit() else None
+    slot = poll.slots.filter(pk=slot_id).first() if slot_id.isascii() and slot_id.isdigit() else None
     if slot is None:
         messages.error(request, _("Choose one of the proposed dates."))
         return redirect("groups:poll", slug, poll.pk)

@@ -21,7 +21,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected unsent e-mails now"))
     def send_now(self, request, queryset):
         # Staff retry after fixing the cause: start the attempts afresh.
-        queryset.unsent().update(attempts=0, claimed_at=None)
+        queryset.unsent().update(attempts=0, claimed_at=None, retry_after=None)
         sent = sum(services.send_outbox_email(pk) for pk in queryset.unsent().values_list("pk", flat=True))
         self.message_user(
             request, ngettext("%(count)d e-mail sent.", "%(count)d e-mails sent.", sent) % {"count": sent}

@@ -35,6 +35,7 @@ class OutboxEmail(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_after = models.DateTimeField(_("next attempt after"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     objects = OutboxEmailQuerySet.as_manager()

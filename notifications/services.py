@@ -16,8 +16,20 @@ logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died mid-send: retry it.
 STALE_CLAIM = timedelta(minutes=10)
-# After this many failed attempts a row waits for staff (visible in the admin).
-MAX_ATTEMPTS = 8
+# A failed send waits 2, 4, 8… minutes (at most 6 hours) before the next try, so a
+# mail server down for a day still gets every e-mail; after this many failures a
+# row waits for staff (visible in the admin).
+MAX_ATTEMPTS = 20
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def _sendable(now):
+    return (
+        OutboxEmail.objects.unsent()
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+    )
 
 
 def make_message(template_prefix, context, *, language, time_zone=settings.TIME_ZONE):
@@ -85,12 +97,7 @@ def _enqueue(email_id):
 def send_outbox_email(email_id):
     """Send one outbox row if nobody else is sending it. Returns True if sent now."""
     now = timezone.now()
-    claimed = (
-        OutboxEmail.objects.unsent()
-        .filter(pk=email_id, attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
+    claimed = _sendable(now).filter(pk=email_id).update(claimed_at=now, attempts=F("attempts") + 1)
     if claimed != 1:
         return False
     email = OutboxEmail.objects.get(pk=email_id)
@@ -102,8 +109,11 @@ def send_outbox_email(email_id):
     try:
         message.send()
     except Exception as exc:
-        # Release the claim so the sweep tries again later.
-        OutboxEmail.objects.filter(pk=email_id).update(claimed_at=None, last_error=repr(exc)[:2000])
+        # Release the claim so the sweep tries again, later each time.
+        backoff = min(timedelta(minutes=2**email.attempts), MAX_BACKOFF)
+        OutboxEmail.objects.filter(pk=email_id).update(
+            claimed_at=None, retry_after=timezone.now() + backoff, last_error=repr(exc)[:2000]
+        )
         logger.warning("Sending outbox e-mail %s failed", email_id, exc_info=True)
         return False
     OutboxEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
@@ -112,12 +122,5 @@ def send_outbox_email(email_id):
 
 def sweep_outbox(limit=500):
     """Send what is still unsent, oldest first. Returns how many were sent."""
-    cutoff = timezone.now() - STALE_CLAIM
-    ids = list(
-        OutboxEmail.objects.unsent()
-        .filter(attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = list(_sendable(timezone.now()).order_by("created_at").values_list("pk", flat=True)[:limit])
     return sum(send_outbox_email(pk) for pk in ids)

@@ -25,6 +25,7 @@ def home(request):
             "other_groups": [g for g in groups if g.pk not in my_group_ids],
             "meetings": Meeting.objects.upcoming()
             .of_member_groups(member)
+            .filter(group__archived_at=None)
             .select_related("group")
             .order_by("starts_at")[:DASHBOARD_MEETINGS],
         }

@@ -46,6 +46,7 @@ MATRIX = [
     ("get", "/gruppi/{group}/documenti/nuovo/", {}, ["login", 403, 403, 403, 200, 200]),
     ("get", "/documenti/{document}/scarica/", {}, [404, 404, 404, 200, 200, 200]),
     ("post", "/gruppi/{group}/richieste/{pending}/", {"decision": "approve"}, ["login", 403, 403, 403, 302, 302]),
+    ("get", "/gruppi/{group}/partecipanti/", {}, ["login", 403, 403, 403, 200, 200]),
     ("post", "/gruppi/{group}/partecipanti/{participant}/facilitatore/", {}, ["login", 403, 403, 403, 302, 302]),
     ("get", "/profilo/preferenze/", {}, ["login", 200, 200, 200, 200, 200]),
 ]
@@ -122,9 +123,22 @@ def test_archived_group_and_its_meetings_are_gone_for_everyone(client, world, ro
 
 def test_online_link_shown_only_to_participants(client, world):
     people, ids = world
-    meeting = MeetingFactory(group__slug="altro", online_url="https://meet.example/segreto")
+    meeting = MeetingFactory(group__slug="altro", location="", online_url="https://meet.example/segreto")
+    insider = MembershipFactory(group=meeting.group).member
+
     client.force_login(people["O"])
+    page, ics = client.get(f"/incontri/{meeting.pk}/"), client.get(f"/incontri/{meeting.pk}.ics")
+    client.force_login(insider)
+    insider_ics = client.get(f"/incontri/{meeting.pk}.ics")
 
-    html = client.get(f"/incontri/{meeting.pk}/").content.decode()
+    assert b"meet.example/segreto" not in page.content and b"meet.example/segreto" not in ics.content
+    assert b"meet.example/segreto" in insider_ics.content
 
-    assert "https://meet.example/segreto" not in html
+
+def test_meeting_place_hidden_from_visitors_on_group_page(client, world):
+    people, ids = world
+    MeetingFactory(group__slug="aperto", location="Via Segreta 1")
+
+    assert "Via Segreta 1" not in client.get("/gruppi/aperto/").content.decode()
+    client.force_login(people["O"])
+    assert "Via Segreta 1" in client.get("/gruppi/aperto/").content.decode()

@@ -74,7 +74,7 @@ def test_reminder_in_members_language():
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_reminder_exactly_once():
     """Two workers scan at the same moment, each on its own database connection."""
-    meeting = _meeting_in(20)
+    meeting = _meeting_in(21)
     members = [MembershipFactory(group=meeting.group).member for _ in range(15)]
     barrier = threading.Barrier(2)
     results = []
@@ -118,3 +118,33 @@ def test_poll_closing_later_gets_no_reminder_yet():
     MembershipFactory(group=poll.group)
 
     assert services.send_due_poll_reminders(now=NOW) == 0
+
+
+@pytest.mark.django_db
+def test_meeting_set_at_short_notice_gets_no_tomorrow_reminder():
+    meeting = _meeting_in(5)
+    MembershipFactory(group=meeting.group)
+
+    assert services.send_due_meeting_reminders(now=NOW) == 0
+
+
+@pytest.mark.django_db
+def test_no_reminders_for_archived_groups_or_former_members():
+    archived = _meeting_in(0.5, group__archived_at=NOW)
+    MembershipFactory(group=archived.group)
+    meeting = _meeting_in(0.5)
+    MembershipFactory(group=meeting.group, member__status="former")
+
+    assert services.send_due_meeting_reminders(now=NOW) == 0
+
+
+@pytest.mark.django_db
+def test_changing_only_the_end_keeps_reminders_sent():
+    meeting = _meeting_in(0.5)
+    MembershipFactory(group=meeting.group)
+    services.send_due_meeting_reminders(now=NOW)
+
+    services.update_meeting(meeting, actor=None, ends_at=meeting.ends_at + timedelta(hours=1))
+
+    assert services.send_due_meeting_reminders(now=NOW) == 0
+    assert MeetingReminder.objects.count() == 1

@@ -290,3 +290,43 @@ def test_close_poll_twice_refused():
 
     assert error.value.code == "closed"
     assert Meeting.objects.count() == 1
+
+
+def test_leaving_frees_the_seat_taken():
+    meeting = MeetingFactory(capacity=1)
+    leaver = MembershipFactory(group=meeting.group)
+    services.answer_meeting(meeting, leaver.member, Answer.YES)
+
+    services.leave_group(meeting.group, leaver.member)
+    services.answer_meeting(meeting, MembershipFactory(group=meeting.group).member, Answer.YES)
+
+    assert meeting.rsvps.filter(answer=Answer.YES).count() == 1
+
+
+def test_approving_a_request_into_a_full_group_refused():
+    group = WorkingGroupFactory(join_policy=JoinPolicy.BY_REQUEST, max_participants=1)
+    MembershipFactory(group=group)
+    pending = MembershipFactory(group=group, state=MembershipState.PENDING)
+
+    with pytest.raises(ValidationError) as error:
+        services.approve_request(pending, actor=None)
+
+    assert error.value.code == "full"
+
+
+def test_cancelled_meeting_cannot_be_moved():
+    meeting = MeetingFactory(status=MeetingStatus.CANCELLED)
+
+    with pytest.raises(ValidationError) as error:
+        services.update_meeting(meeting, actor=None, title="Di nuovo")
+
+    assert error.value.code == "cancelled"
+
+
+def test_cancel_poll_without_a_date():
+    poll = DatePollFactory()
+
+    assert services.cancel_poll(poll, actor=None) is True
+
+    poll.refresh_from_db()
+    assert (poll.status, poll.meeting) == (PollStatus.CANCELLED, None)

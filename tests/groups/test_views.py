@@ -92,7 +92,7 @@ def test_poll_results_queries_constant(client, django_assert_num_queries):
     facilitator = FacilitatorFactory(group=poll.group)
     services.vote(poll, facilitator.member, {DateSlotFactory(poll=poll).pk: Answer.MAYBE})
     client.force_login(facilitator.member)
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(8) as few:
         client.get(f"/gruppi/{poll.group.slug}/date/{poll.pk}/")
     slots = [DateSlotFactory(poll=poll) for _ in range(6)]
     for _ in range(5):
@@ -383,3 +383,36 @@ def test_large_group_lists_first_sixty_names_and_counts_the_rest(client, verifie
 
     assert "70 partecipanti" in html
     assert "e altre 10 persone" in html
+
+
+def test_poll_close_with_odd_slot_value_gets_message_not_error(client):
+    facilitator = FacilitatorFactory()
+    poll = DatePollFactory(group=facilitator.group)
+    client.force_login(facilitator.member)
+
+    response = client.post(f"/gruppi/{poll.group.slug}/date/{poll.pk}/chiudi/", {"slot": "²"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Scegli una delle date proposte." in response.content.decode()
+
+
+def test_upload_with_unusable_name_is_saved_as_documento(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+
+    client.post(
+        f"/gruppi/{facilitator.group.slug}/documenti/nuovo/",
+        {"title": "Strano", "visibility": "members", "file": _pdf("###.pdf")},
+    )
+
+    assert Document.objects.get().file.name.endswith("/documento.pdf")
+
+
+def test_calendar_feed_stops_for_a_former_member(client):
+    former = MembershipFactory().member
+    token = former.ensure_calendar_token()
+    former.status = "former"
+    former.save()
+
+    assert client.get(f"/calendario/{token}.ics").status_code == 404

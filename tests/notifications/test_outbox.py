@@ -53,6 +53,17 @@ def test_failed_send_releases_claim_and_records_error(settings):
     row.refresh_from_db()
     assert (row.sent_at, row.claimed_at, row.attempts) == (None, None, 1)
     assert "Connection refused" in row.last_error or "Errno" in row.last_error
+    # The next try waits: a sweep right now leaves it alone.
+    assert row.retry_after > timezone.now()
+    assert services.sweep_outbox() == 0
+
+
+def test_row_waiting_for_retry_is_sent_once_its_time_comes(mailoutbox):
+    row = _row(attempts=3, retry_after=timezone.now() - timedelta(seconds=1))
+
+    assert services.sweep_outbox() == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None
 
 
 def test_queue_email_renders_in_receivers_language(member, mailoutbox, django_capture_on_commit_callbacks):
