@@ -25,7 +25,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -132,6 +132,7 @@ def populate():
 def measure(client, url):
     client.get(url)  # warm caches and connections
     times = []
+    reset_queries()  # DEBUG keeps a log; the capture below must start from an empty one
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     for _ in range(REPEAT):
