@@ -55,7 +55,8 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(status=MemberStatus.VERIFICATION_REQUESTED)
 
     def visible_to(self, viewer):
-        """The people whose name `viewer` may see (the SQL twin of Member.is_visible_to)."""
+        """The people whose name `viewer` may see: everyone for staff; for the rest, who chose
+        "everyone", plus who chose "verified members" when the viewer is one, plus themselves."""
         if viewer.is_authenticated and viewer.is_staff:
             return self
         allowed = models.Q(visibility=Visibility.PUBLIC)
@@ -157,15 +158,6 @@ class Member(AbstractBaseUser, PermissionsMixin):
     @property
     def is_verified_member(self):
         return self.is_active and self.status == MemberStatus.VERIFIED
-
-    def is_visible_to(self, viewer):
-        if (
-            self.visibility == Visibility.PUBLIC
-            or viewer.is_authenticated
-            and (viewer.pk == self.pk or viewer.is_staff)
-        ):
-            return True
-        return self.visibility == Visibility.MEMBERS and viewer.is_authenticated and viewer.is_verified_member
 
     def ensure_calendar_token(self):
         """The secret of the personal calendar feed, made on first use."""
