@@ -1,4 +1,4 @@
-"""The outbox through a real Celery worker on Redis, as in production."""
+"""The outbox through a real Celery worker, on Redis (production) and on the folder broker (make run)."""
 
 import os
 import subprocess
@@ -13,14 +13,16 @@ from django.db import connection
 from notifications import services
 from notifications.models import OutboxEmail
 from smartprogress.celery import app as celery_app
+from tests.conftest import _reset_broker_pools
 from tests.factories import MemberFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """A `celery worker` process on the test database and Redis, writing e-mails to files."""
+@pytest.fixture(params=["redis", "filesystem"])
+def worker(request, tmp_path):
+    """A `celery worker` process on the test database, writing e-mails to files; its broker
+    is Redis (production) or the folder broker of the embedded default (`make run`)."""
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -29,6 +31,19 @@ def worker(tmp_path):
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "DJANGO_ALLOW_ASYNC_UNSAFE": "",
     }
+    saved = celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options)
+    if request.param == "filesystem":
+        folder = tmp_path / "celery"  # where the worker looks, given VAR_DIR=tmp_path
+        (folder / "queue").mkdir(parents=True)
+        (folder / "processed").mkdir()
+        env.update(CELERY_BROKER_URL="filesystem://", VAR_DIR=str(tmp_path))
+        celery_app.conf.broker_url = "filesystem://"
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+        }
+        _reset_broker_pools()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -55,10 +70,12 @@ def worker(tmp_path):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    celery_app.conf.broker_url, celery_app.conf.broker_transport_options = saved
+    _reset_broker_pools()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_on_redis_sends_the_outbox_email_after_commit(worker):
+def test_worker_sends_the_outbox_email_after_commit(worker):
     member = MemberFactory()
     celery_app.conf.task_always_eager = False
     try:
