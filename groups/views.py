@@ -24,12 +24,28 @@ def _group(slug):
     return get_object_or_404(WorkingGroup.objects.active(), slug=slug)
 
 
+def _group_for_meetings(request, slug):
+    """The group, if the reader may see meetings and polls at all (verified members and staff)."""
+    group = _group(slug)
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    return group
+
+
 def _meeting(request, pk):
     """The meeting if the reader may see meetings at all, else 404 (anonymous: log in)."""
     meeting = get_object_or_404(Meeting.objects.select_related("group").filter(group__archived_at=None), pk=pk)
     if not permissions.can_see_meetings(request.user):
         raise PermissionDenied
     return meeting
+
+
+def _require(request, group, allowed):
+    """The reader's membership of `group` (or None), after `allowed(user, membership)` said yes; else 403."""
+    membership = permissions.membership_for(request.user, group)
+    if not allowed(request.user, membership):
+        raise PermissionDenied
+    return membership
 
 
 def _messages_from(request, error):
@@ -132,8 +148,7 @@ PARTICIPANTS_PER_PAGE = 100
 def participants(request, slug):
     """Every participant, for facilitators and staff: appoint facilitators in a group of any size."""
     group = _group(slug)
-    if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
-        raise PermissionDenied
+    _require(request, group, permissions.can_manage)
     memberships = (
         Membership.objects.active().filter(group=group).select_related("member").order_by("-role", "member__full_name")
     )
@@ -143,8 +158,7 @@ def participants(request, slug):
 
 def _managed_membership(request, slug, pk):
     group = _group(slug)
-    if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
-        raise PermissionDenied
+    _require(request, group, permissions.can_manage)
     return get_object_or_404(Membership.objects.select_related("member", "group"), group=group, pk=pk)
 
 
@@ -183,9 +197,7 @@ def section(request, theme):
 
 @login_required
 def meeting_list(request, slug):
-    group = _group(slug)
-    if not permissions.can_see_meetings(request.user):
-        raise PermissionDenied
+    group = _group_for_meetings(request, slug)
     membership = permissions.membership_for(request.user, group)
     meetings = group.meetings.all()
     context = {
@@ -200,8 +212,7 @@ def meeting_list(request, slug):
 @login_required
 def meeting_create(request, slug):
     group = _group(slug)
-    if not permissions.can_schedule(request.user, group, permissions.membership_for(request.user, group)):
-        raise PermissionDenied
+    _require(request, group, lambda user, membership: permissions.can_schedule(user, group, membership))
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -239,8 +250,7 @@ def meeting_detail(request, pk):
 @require_POST
 def meeting_answer(request, pk):
     meeting = _meeting(request, pk)
-    if not permissions.is_participant(request.user, permissions.membership_for(request.user, meeting.group)):
-        raise PermissionDenied
+    _require(request, meeting.group, permissions.is_participant)
     try:
         services.answer_meeting(meeting, request.user, request.POST.get("answer", ""))
     except ValidationError as error:
@@ -252,8 +262,7 @@ def meeting_answer(request, pk):
 
 def _managed_meeting(request, pk):
     meeting = _meeting(request, pk)
-    if not permissions.can_manage(request.user, permissions.membership_for(request.user, meeting.group)):
-        raise PermissionDenied
+    _require(request, meeting.group, permissions.can_manage)
     return meeting
 
 
@@ -322,17 +331,13 @@ def calendar_feed(request, token):
 
 
 def _poll(request, slug, pk):
-    group = _group(slug)
-    if not permissions.can_see_meetings(request.user):
-        raise PermissionDenied
+    group = _group_for_meetings(request, slug)
     return get_object_or_404(DatePoll.objects.select_related("group", "meeting"), group=group, pk=pk)
 
 
 @login_required
 def poll_list(request, slug):
-    group = _group(slug)
-    if not permissions.can_see_meetings(request.user):
-        raise PermissionDenied
+    group = _group_for_meetings(request, slug)
     membership = permissions.membership_for(request.user, group)
     polls = group.date_polls.select_related("meeting").prefetch_related("slots")
     context = {
@@ -346,8 +351,7 @@ def poll_list(request, slug):
 @login_required
 def poll_create(request, slug):
     group = _group(slug)
-    if not permissions.is_participant(request.user, permissions.membership_for(request.user, group)):
-        raise PermissionDenied
+    _require(request, group, permissions.is_participant)
     form = DatePollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -408,8 +412,7 @@ def poll_detail(request, slug, pk):
 @require_POST
 def poll_close(request, slug, pk):
     poll = _poll(request, slug, pk)
-    if not permissions.can_manage(request.user, permissions.membership_for(request.user, poll.group)):
-        raise PermissionDenied
+    _require(request, poll.group, permissions.can_manage)
     if request.POST.get("without_date"):
         if services.cancel_poll(poll, actor=request.user):
             messages.success(request, _("Poll closed without choosing a date."))
@@ -443,8 +446,7 @@ def documents(request):
 @login_required
 def document_create(request, slug):
     group = _group(slug)
-    if not permissions.can_manage(request.user, permissions.membership_for(request.user, group)):
-        raise PermissionDenied
+    _require(request, group, permissions.can_manage)
     initial = {"meeting": request.GET["incontro"]} if request.GET.get("incontro", "").isdigit() else {}
     form = DocumentForm(request.POST or None, request.FILES or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
