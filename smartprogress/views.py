@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from groups.models import Meeting, Membership, WorkingGroup
+from notifications.services import PUBLISH_TRANSPORT_OPTIONS
 from smartprogress.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,12 @@ def _check_database():
 
 
 def _check_broker():
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # The short timeouts of publishing from a request: a hanging broker fails in
+    # about a second instead of holding the load balancer's probe.
+    with celery_app.connection_for_write(transport_options=PUBLISH_TRANSPORT_OPTIONS) as conn:
+        conn.ensure_connection(max_retries=0, timeout=2)
+        # Opening a channel is a round trip: a hanging broker accepts connections, then says nothing.
+        conn.default_channel  # noqa: B018
 
 
 @never_cache

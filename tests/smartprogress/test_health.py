@@ -15,3 +15,10 @@ def test_healthz_503_names_broker_when_it_is_down(client, broker_down):
 
     assert response.status_code == 503
     assert response.json() == {"status": "fail", "database": "ok", "broker": "fail"}
+
+
+def test_healthz_503_names_broker_when_it_hangs(client, broker_hanging):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "fail", "database": "ok", "broker": "fail"}
