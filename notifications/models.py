@@ -27,7 +27,9 @@ class OutboxEmail(models.Model):
     )
     to = models.EmailField(_("to"))
     kind = models.CharField(_("kind"), max_length=100, help_text=_("The template the e-mail was made from."))
-    subject = models.CharField(_("subject"), max_length=255)
+    # Text, not a 255-character column: a subject made from a long title must be
+    # stored whole, never cut.
+    subject = models.TextField(_("subject"))
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)

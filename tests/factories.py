@@ -69,7 +69,7 @@ class WorkingGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WorkingGroup
 
-    name = factory.Sequence(lambda n: f"Gruppo {n}")
+    name = factory.Sequence(lambda n: f"Gruppo dell'area {n}")
     slug = factory.Sequence(lambda n: f"gruppo-{n}")
     summary = "Un gruppo di lavoro."
     description = "Primo paragrafo.\n\nSecondo paragrafo."
@@ -102,7 +102,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = Meeting
 
     group = factory.SubFactory(WorkingGroupFactory)
-    title = factory.Sequence(lambda n: f"Incontro {n}")
+    # An apostrophe and an ampersand, as in most Italian titles: every e-mail a test
+    # writes is checked for HTML escaping (tests/conftest.py).
+    title = factory.Sequence(lambda n: f"L'incontro {n} di formazione & rete")
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + timedelta(hours=2))
     location = "Sala riunioni Smart"
@@ -113,7 +115,7 @@ class DatePollFactory(factory.django.DjangoModelFactory):
         model = DatePoll
 
     group = factory.SubFactory(WorkingGroupFactory)
-    title = "Prossimo incontro"
+    title = "Quando facciamo l'incontro?"
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import OutboxEmail
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,41 @@ def test_broker_down_action_succeeds_and_sweep_sends(member, broker_down, django
     assert "Connection refused" in caplog.text
     assert services.sweep_outbox() == 1
     assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_email_subject_and_text_keep_apostrophes_and_ampersands(member):
+    meeting = MeetingFactory(title="L'assemblea d'autunno & <altro>", group__name="Dentro e fuori i bandi")
+
+    subject, text, _html = services.make_message(
+        "groups/email/meeting_created", {"member": member, "meeting": meeting}, language="it"
+    )
+
+    assert subject == "Nuovo incontro di Dentro e fuori i bandi: L'assemblea d'autunno & <altro>"
+    assert "“L'assemblea d'autunno & <altro>”" in text
+
+
+def test_refusal_reason_reaches_the_email_unescaped(member):
+    services.queue_email(member, "members/email/refused", {"reason": "Il numero non c'è nell'elenco & va corretto"})
+
+    assert "Il numero non c'è nell'elenco & va corretto" in OutboxEmail.objects.get().body_text
+
+
+def test_long_subject_is_stored_whole(member):
+    title = "Incontro " + "lungo " * 60
+
+    row = services.store_email(to=member.email, kind="test", subject=title, text="Testo")
+
+    row.refresh_from_db()
+    assert row.subject == title
+
+
+def test_message_id_is_the_same_at_every_attempt(mailoutbox):
+    row = _row()
+    services.send_outbox_email(row.pk)
+    OutboxEmail.objects.filter(pk=row.pk).update(sent_at=None, claimed_at=None)  # as if the worker died
+
+    services.send_outbox_email(row.pk)
+
+    first, second = (message.message()["Message-ID"] for message in mailoutbox)
+    assert first == second == services.message_id(row)
+    assert first.startswith(f"<outbox.{row.pk}.") and first.endswith("@smartit.example>")
