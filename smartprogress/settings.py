@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from smartprogress.brokers import folder_broker_options
 from smartprogress.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,9 +27,16 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug-runs-never-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# Where `make run` and `make up` serve; links in e-mails and calendar files
+# follow it unless SITE_URL names the public address.
+HOST = env_str("HOST", "127.0.0.1")
+PORT = env_int("PORT", 8000)
+if not 0 < PORT < 65536:
+    raise ImproperlyConfigured(f"PORT={PORT} is not a TCP port (1 to 65535).")
+_host_in_url = f"[{HOST}]" if ":" in HOST else HOST
+SITE_URL = (env_str("SITE_URL") or f"http://{_host_in_url}:{PORT}").rstrip("/")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", sorted({"localhost", "127.0.0.1", "[::1]", _host_in_url}))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,7 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "smartprogress.middleware.ContentSecurityPolicyMiddleware",
+    "smartprogress.middleware.SecurityHeadersMiddleware",
+    "smartprogress.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +94,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (e-mail subjects and bodies): nothing is HTML-escaped, so
+        # "L'incontro" stays "L'incontro". Used by name: notifications.services.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: SQLite in the project's var/ folder unless DATABASE_URL is given.
@@ -96,14 +114,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, sessions stay in the database): Redis when configured,
-# else a file cache that every local process (web, worker) shares.
+# else a file cache that every local process (web, worker) shares. The Redis
+# cache degrades instead of failing when Redis is down or hangs (smartprogress/cache.py):
+# one-second timeouts, then a pause before it is tried again.
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smartprogress.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sip"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -201,22 +222,18 @@ if EMAIL_HOST:
 elif EMAIL_FILE_PATH:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Readable on the worker's console: decoded subject, plain text.
+    EMAIL_BACKEND = "notifications.backends.ConsoleEmailBackend"
 
 # Celery: Redis as broker when configured, else a folder-based broker so that a
 # worker started with -B runs background and periodic jobs on one machine.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
-CELERY_BROKER_FOLDER = VAR_DIR / "celery"
-if CELERY_BROKER_URL == "filesystem://":
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
-        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
-        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
-        "store_processed": False,
-    }
+# (The folder broker has no host; naming "localhost" spares a warning at start-up.)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://localhost//"
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = folder_broker_options(VAR_DIR / "celery")
 else:
-    # Short timeouts: when the broker is down a web request must not hang; the
-    # outbox sweep sends what could not be queued.
+    # The worker's connection. Publishing from a request uses shorter timeouts
+    # of its own (notifications.services.PUBLISH_TRANSPORT_OPTIONS).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -224,6 +241,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Celery would turn everything printed (the console e-mails of the embedded
+# default) into WARNING log lines; logging is configured below instead.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -254,6 +274,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Messages ("Welcome, Giulia Rossi") stay on the server, not in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 

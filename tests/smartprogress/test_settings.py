@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from smartprogress.brokers import folder_broker_options
 from smartprogress.env import env_bool, env_int, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +68,43 @@ def test_production_settings_pass_check_deploy():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def _settings_of(**env):
+    code = "from django.conf import settings; print(settings.SITE_URL, ' '.join(settings.ALLOWED_HOSTS))"
+    return _manage("shell", "-v", "0", "-c", code, **{"SITE_URL": "", **env})
+
+
+def test_site_url_follows_host_and_port_of_make_run():
+    result = _settings_of(PORT="8123")
+
+    assert result.stdout.split()[0] == "http://127.0.0.1:8123"
+
+
+def test_site_url_on_another_host_is_allowed_too():
+    result = _settings_of(HOST="192.168.1.20", PORT="9000")
+
+    site_url, *allowed = result.stdout.split()
+    assert site_url == "http://192.168.1.20:9000"
+    assert "192.168.1.20" in allowed
+
+
+def test_site_url_given_wins_over_host_and_port():
+    result = _settings_of(PORT="8123", SITE_URL="https://partecipa.smart.example/")
+
+    assert result.stdout.split()[0] == "https://partecipa.smart.example"
+
+
+def test_port_that_is_not_a_port_stops_startup():
+    result = _settings_of(PORT="80000")
+
+    assert result.returncode != 0
+    assert "PORT=80000 is not a TCP port" in result.stderr
+
+
+def test_folder_broker_keeps_every_file_under_its_folder(tmp_path):
+    options = folder_broker_options(tmp_path)
+
+    folders = [value for key, value in options.items() if key.endswith("_folder") or key.startswith("data_folder")]
+    assert len(folders) == 4
+    assert all(Path(folder).is_relative_to(tmp_path) for folder in folders)
