@@ -4,7 +4,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.functional import Promise
+from django_celery_beat.models import IntervalSchedule
 
 from tests.catalogues import read_catalogue
 
@@ -74,3 +78,25 @@ def _app_catalogues():
 
 def test_no_model_change_lacks_a_migration(db):
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_interval_schedule_name_uses_the_time_unit_not_the_meeting_minutes():
+    """Our "Minutes" (of a meeting, "Verbale") once overrode the library's time unit."""
+    with translation.override("it"):
+        assert str(IntervalSchedule(every=2, period=IntervalSchedule.MINUTES)) == "ogni 2 minuti"
+
+
+def test_every_model_and_field_of_ours_has_a_translated_name():
+    """Without one Django makes up an English name ("Created by", "poll reminder") for the admin."""
+    unnamed = []
+    for label in (name for name in SOURCES if name != "templates"):
+        for model in apps.get_app_config(label).get_models():
+            if not isinstance(model._meta.verbose_name, Promise):
+                unnamed.append(model._meta.label)
+            unnamed += [
+                f"{model._meta.label}.{field.name}"
+                for field in model._meta.get_fields()
+                if field.concrete and not field.auto_created and not isinstance(field.verbose_name, Promise)
+            ]
+
+    assert unnamed == []
