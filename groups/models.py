@@ -76,7 +76,9 @@ class WorkingGroup(models.Model):
 class DiscussionPrompt(models.Model):
     """A question the group works on (spunto di lavoro), optionally under a heading."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="prompts")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="prompts"
+    )
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     text = models.CharField(_("text"), max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -101,8 +103,12 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A member's place in a working group: participant or facilitator."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="memberships")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="group_memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     state = models.CharField(_("state"), max_length=10, choices=MembershipState.choices, default=MembershipState.ACTIVE)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
@@ -146,7 +152,9 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(models.Model):
     """A meeting (incontro) of a working group, in person or online."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="meetings")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="meetings"
+    )
     title = models.CharField(_("title"), max_length=200)
     agenda = models.TextField(_("agenda"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
@@ -162,9 +170,14 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(
         _("revision"), default=0, help_text=_("Raised at every change of time or status, for calendar programs.")
     )
-    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    uid = models.UUIDField(_("calendar identifier"), default=uuid.uuid4, editable=False, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -196,8 +209,10 @@ class Meeting(models.Model):
 
 
 class RSVP(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="rsvps"
+    )
     answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices)
     answered_at = models.DateTimeField(_("answered at"), auto_now=True)
 
@@ -214,10 +229,12 @@ class MeetingReminder(models.Model):
     """A reminder that was sent. The unique row is the claim: inserting it is what
     makes a worker the one that sends (two workers or a repeated job cannot both)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=3, choices=ReminderKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=3, choices=ReminderKind.choices)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("meeting reminder sent")
@@ -238,7 +255,9 @@ class DatePollQuerySet(models.QuerySet):
 class DatePoll(models.Model):
     """Participants propose dates for the next meeting and vote on them."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="date_polls")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="date_polls"
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     duration = models.DurationField(_("meeting length"), default=timedelta(hours=2))
@@ -247,9 +266,16 @@ class DatePoll(models.Model):
     chosen_slot = models.ForeignKey(
         "DateSlot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chosen date")
     )
-    meeting = models.OneToOneField(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="date_poll")
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="date_poll"
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -283,7 +309,7 @@ class DateSlotQuerySet(models.QuerySet):
 
 
 class DateSlot(models.Model):
-    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="slots")
+    poll = models.ForeignKey(DatePoll, verbose_name=_("date poll"), on_delete=models.CASCADE, related_name="slots")
     starts_at = models.DateTimeField(_("starts at"))
 
     objects = DateSlotQuerySet.as_manager()
@@ -303,8 +329,10 @@ class DateSlot(models.Model):
 
 
 class DateVote(models.Model):
-    slot = models.ForeignKey(DateSlot, on_delete=models.CASCADE, related_name="votes")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="date_votes")
+    slot = models.ForeignKey(DateSlot, verbose_name=_("proposed date"), on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="date_votes"
+    )
     answer = models.CharField(_("answer"), max_length=5, choices=Answer.choices)
 
     class Meta:
@@ -319,11 +347,15 @@ class DateVote(models.Model):
 class PollReminder(models.Model):
     """The one reminder a non-voter gets before a poll closes; the row is the claim."""
 
-    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="reminders")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    poll = models.ForeignKey(DatePoll, verbose_name=_("date poll"), on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("poll reminder sent")
+        verbose_name_plural = _("poll reminders sent")
         constraints = [models.UniqueConstraint(fields=["poll", "member"], name="poll_reminder_once")]
 
     def __str__(self):
@@ -351,7 +383,9 @@ class DocumentQuerySet(models.QuerySet):
 class Document(models.Model):
     """A file or a link shared in "Documenti utili"."""
 
-    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="documents"
+    )
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,
@@ -370,7 +404,12 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     url = models.URLField(_("link"), blank=True, max_length=500)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

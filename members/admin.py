@@ -1,10 +1,14 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as AuthGroupAdmin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,9 +17,56 @@ from members.enums import MemberStatus
 from members.forms import RefusalForm, RosterUploadForm
 from members.models import ActionLog, Member, RosterEntry, Sector, Skill
 
+# Django stores a permission's name in the database in English ("Can add member"),
+# made once from the model's name; its action and model are read back from the
+# codename and the content type instead, both of which translate.
+PERMISSION_ACTIONS = {
+    "add": _("Can add"),
+    "change": _("Can change"),
+    "delete": _("Can delete"),
+    "view": _("Can view"),
+}
+
+
+def permission_label(permission):
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == permission.content_type.model:
+        return f"{permission.content_type} | {PERMISSION_ACTIONS[action]}"
+    return str(permission)  # a permission a model declares itself: its name is what the model gave
+
+
+class ItalianPermissionsMixin:
+    """Permission lists (user and group) labelled in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs.setdefault("queryset", db_field.remote_field.model.objects.select_related("content_type"))
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = permission_label
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ItalianPermissionsMixin, AuthGroupAdmin):
+    pass
+
+
+class MemberPasswordChangeForm(AdminPasswordChangeForm):
+    # Django glues this warning to a lazy string with "+", which translates the
+    # help text once, at import, and leaves the warning untranslatable.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
 
 @admin.register(Member)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(ItalianPermissionsMixin, UserAdmin):
     list_display = ["email", "full_name", "membership_number", "status", "status_changed_at", "is_staff"]
     list_filter = ["status", "is_staff", "is_active", "language", "region"]
     search_fields = ["email", "full_name", "membership_number"]
@@ -24,6 +75,7 @@ class MemberAdmin(UserAdmin):
     filter_horizontal = ["sectors", "skills", "groups", "user_permissions"]
     actions = ["verify_selected", "refuse_selected"]
     change_form_template = "admin/members/member/change_form.html"
+    change_password_form = MemberPasswordChangeForm
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "language", "time_zone", "region", "bio", "sectors", "skills"]}),

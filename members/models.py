@@ -213,8 +213,8 @@ class ActionLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
     subject = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=100)
     data = models.JSONField(_("details"), default=dict, blank=True)

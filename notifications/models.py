@@ -59,7 +59,10 @@ class Preferences(models.Model):
     """What a member wants to receive. A missing row means the defaults."""
 
     member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
     )
     meeting_reminder_24h = models.BooleanField(_("remind me of a meeting 24 hours before"), default=True)
     meeting_reminder_1h = models.BooleanField(_("remind me of a meeting 1 hour before"), default=True)

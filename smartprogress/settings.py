@@ -183,7 +183,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Language and time: Italian first, English second; Rome time.
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own catalogue first (`make messages` writes it); then the hand-kept one for
+# the strings of Django and the libraries that their catalogues lack or get wrong.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 LANGUAGE_COOKIE_NAME = "sip_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Rome"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("lingua/", member_views.set_language, name="set_language"),
     path("", include("groups.urls")),
     path("bandi/", group_views.section, {"theme": "calls"}, name="calls_home"),

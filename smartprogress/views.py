@@ -1,8 +1,9 @@
 import logging
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from groups.models import Meeting, Membership, WorkingGroup
@@ -36,6 +37,11 @@ def home(request):
 
 def privacy(request):
     return render(request, "privacy.html")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (a PDF, a JSON answer)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def _check_database():

@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.templatetags.static import static
+from django.urls import reverse
 
 from groups.models import DiscussionPrompt, WorkingGroup
 from members.models import Member
@@ -120,3 +122,18 @@ def test_500_page_is_italian_and_needs_no_database():
     html = render_to_string("500.html")
 
     assert "Qualcosa è andato storto" in html
+
+
+def test_favicon_ico_redirects_to_the_static_icon(client):
+    """Pages that name no icon (a PDF, a JSON answer) make the browser ask for /favicon.ico."""
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response.headers["Location"]) == (301, static("img/favicon.svg"))
+
+
+def test_admin_page_links_the_static_icon(client, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:index"))
+
+    assert re.findall(r'<link rel="icon" href="([^"]+)"', response.content.decode()) == [static("img/favicon.svg")]
