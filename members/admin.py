@@ -12,6 +12,7 @@ from members import services
 from members.enums import MemberStatus
 from members.forms import RefusalForm, RosterUploadForm
 from members.models import ActionLog, Member, RosterEntry, Sector, Skill
+from members.validators import parse_id
 
 
 @admin.register(Member)
@@ -85,7 +86,7 @@ class MemberAdmin(UserAdmin):
     def refuse_view(self, request):
         self._require_change(request)
         raw_ids = request.POST.get("ids") or request.GET.get("ids") or ""
-        ids = [int(part) for part in raw_ids.split(",") if part.isdigit()]
+        ids = [pk for pk in map(parse_id, raw_ids.split(",")) if pk is not None]
         members = Member.objects.filter(pk__in=ids, status__in=MemberStatus.DECIDABLE)
         form = RefusalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

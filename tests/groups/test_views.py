@@ -416,3 +416,76 @@ def test_calendar_feed_stops_for_a_former_member(client):
     former.save()
 
     assert client.get(f"/calendario/{token}.ics").status_code == 404
+
+
+# Ids from request input: ASCII digits only, short enough for PostgreSQL's bigint.
+ODD_IDS = ["²", "١٢", "99999999999999999999999", "\x00", "12abc"]
+
+
+def _arabic_indic(number):
+    return "".join(chr(0x0660 + int(digit)) for digit in str(number))
+
+
+@pytest.mark.parametrize("raw", ODD_IDS)
+def test_poll_close_with_odd_slot_id_gets_message_and_poll_stays_open(client, raw):
+    slot = DateSlotFactory()
+    facilitator = FacilitatorFactory(group=slot.poll.group)
+    client.force_login(facilitator.member)
+
+    response = client.post(f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/chiudi/", {"slot": raw}, follow=True)
+
+    assert response.status_code == 200
+    assert "Scegli una delle date proposte." in response.content.decode()
+    assert DatePoll.objects.get().status == "open"
+
+
+def test_poll_close_slot_id_in_arabic_indic_digits_is_not_read_as_that_id(client):
+    slot = DateSlotFactory()
+    facilitator = FacilitatorFactory(group=slot.poll.group)
+    client.force_login(facilitator.member)
+
+    client.post(f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/chiudi/", {"slot": _arabic_indic(slot.pk)})
+
+    assert DatePoll.objects.get().status == "open"
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "99999999999999999999999", "%00", "12abc"])
+def test_document_form_with_odd_meeting_id_opens_without_a_meeting(client, raw):
+    facilitator = FacilitatorFactory()
+    MeetingFactory(group=facilitator.group)
+    client.force_login(facilitator.member)
+
+    response = client.get(f"/gruppi/{facilitator.group.slug}/documenti/nuovo/?incontro={raw}")
+
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}
+
+
+def test_document_form_with_meeting_id_preselects_that_meeting(client):
+    facilitator = FacilitatorFactory()
+    meeting = MeetingFactory(group=facilitator.group)
+    client.force_login(facilitator.member)
+
+    response = client.get(f"/gruppi/{facilitator.group.slug}/documenti/nuovo/?incontro={meeting.pk}")
+
+    assert response.context["form"].initial == {"meeting": meeting.pk}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/incontri/99999999999999999999999/",
+        "/incontri/99999999999999999999999.ics",
+        "/documenti/99999999999999999999999/scarica/",
+        "/gruppi/{slug}/date/99999999999999999999999/",
+        "/incontri/²/",
+        "/incontri/%00/",
+    ],
+)
+def test_object_urls_with_odd_ids_are_not_found(client, path):
+    membership = MembershipFactory()
+    client.force_login(membership.member)
+
+    response = client.get(path.format(slug=membership.group.slug))
+
+    assert response.status_code == 404

@@ -123,3 +123,44 @@ def test_admin_member_urls_closed_to_non_staff(client, who, request):
         assert "/account/login/" in response.url or "/admin/login/" in response.url
     target.refresh_from_db()
     assert target.status == MemberStatus.VERIFICATION_REQUESTED
+
+
+# Ids from request input: ASCII digits only ("²".isdigit() is True, int("١٢") is 12),
+# and short enough for PostgreSQL's bigint.
+ODD_IDS = ["²", "١٢", "99999999999999999999999", "%00", "12abc", ""]
+
+
+def _arabic_indic(number):
+    return "".join(chr(0x0660 + int(digit)) for digit in str(number))
+
+
+@pytest.mark.parametrize("raw", ODD_IDS)
+def test_admin_refuse_with_odd_ids_lists_nobody(client, staff, raw):
+    _pending()
+    client.force_login(staff)
+
+    response = client.get(f"{reverse('admin:members_member_refuse')}?ids={raw}")
+
+    assert response.status_code == 200
+    assert "Nessuna delle persone selezionate ha una richiesta" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "99999999999999999999999", "\x00"])
+def test_admin_refuse_post_with_odd_ids_refuses_nobody(client, staff, raw):
+    pending = _pending()
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:members_member_refuse"), {"ids": raw, "reason": "Numero non trovato."})
+
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == MemberStatus.VERIFICATION_REQUESTED
+
+
+def test_admin_refuse_id_in_arabic_indic_digits_is_not_read_as_that_id(client, staff):
+    pending = _pending()
+    client.force_login(staff)
+
+    response = client.get(f"{reverse('admin:members_member_refuse')}?ids={_arabic_indic(pending.pk)}")
+
+    assert pending.email not in response.content.decode()

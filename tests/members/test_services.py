@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from members import services
 from members.enums import MemberStatus
 from members.models import ActionLog, Member
+from members.validators import validate_membership_number
 from tests.factories import MemberFactory, RosterEntryFactory, StaffFactory, VerifiedMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,40 @@ def test_request_verification_number_of_verified_member_rejected(member):
         services.request_verification(member, "424242")
 
     assert error.value.code == "number_taken"
+
+
+@pytest.mark.parametrize("typed", ["００１００１", "٠٠١٠٠١", "۰۰۱۰۰۱", "00 10 01"])
+def test_request_verification_digits_of_any_script_read_as_ascii(member, typed):
+    services.request_verification(member, typed)
+
+    member.refresh_from_db()
+    assert member.membership_number == "001001"
+
+
+def test_request_verification_fullwidth_copy_of_verified_number_rejected(member):
+    VerifiedMemberFactory(membership_number="001001")
+
+    with pytest.raises(ValidationError) as error:
+        services.request_verification(member, "００１００１")
+
+    assert error.value.code == "number_taken"
+
+
+@pytest.mark.parametrize("typed", ["²²²²", "12³4"])
+def test_request_verification_superscript_digits_rejected(member, typed):
+    with pytest.raises(ValidationError) as error:
+        services.request_verification(member, typed)
+
+    assert error.value.code == "membership_number_shape"
+
+
+# The model validator guards the admin's forms, where nothing normalises first.
+@pytest.mark.parametrize("value", ["００１００１", "٠٠١٠٠١", "1234\n"])
+def test_membership_number_validator_takes_ascii_digits_only(value):
+    with pytest.raises(ValidationError) as error:
+        validate_membership_number(value)
+
+    assert error.value.code == "membership_number_shape"
 
 
 def test_request_verification_when_already_verified_rejected(verified_member):
