@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from members.models import Member
+from notifications.models import OutboxEmail
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,68 @@ def test_password_reset_unknown_address_gets_message(client):
 
     assert response.status_code == 200
     assert 'value="nessuno@soci.example"' in response.content.decode()
+
+
+# Addresses longer than the account can hold (254 characters; Django's EmailValidator
+# allows 320) are refused next to the field, never stored cut.
+
+
+def _address_of_length(length):
+    local, tld = "a" * 64, ".example"
+    remaining = length - len(local) - 1 - len(tld)
+    labels = []
+    while remaining > 64:
+        labels.append("b" * 63)
+        remaining -= 64
+    address = f"{local}@{'.'.join([*labels, 'c' * remaining])}{tld}"
+    assert len(address) == length
+    return address
+
+
+TOO_LONG = "Questo indirizzo e-mail è troppo lungo: può avere al massimo 254 caratteri."
+
+
+@pytest.mark.parametrize("length", [255, 320])
+def test_signup_address_too_long_refused_next_to_field(client, length):
+    response = client.post(reverse("account_signup"), {**GOOD, "email": _address_of_length(length)})
+
+    assert response.status_code == 200
+    assert TOO_LONG in response.content.decode()
+    assert not Member.objects.exists()
+    assert not OutboxEmail.objects.exists()
+
+
+def test_signup_address_of_254_characters_is_kept_whole(client):
+    address = _address_of_length(254)
+
+    response = client.post(reverse("account_signup"), {**GOOD, "email": address})
+
+    assert response.status_code == 302
+    assert Member.objects.get().email == address
+    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [address]
+
+
+def test_add_email_address_too_long_refused_next_to_field(client, member):
+    client.force_login(member)
+
+    response = client.post(reverse("account_email"), {"email": _address_of_length(255), "action_add": ""})
+
+    assert response.status_code == 200
+    assert TOO_LONG in response.content.decode()
+    assert list(EmailAddress.objects.values_list("email", flat=True)) == [member.email]
+
+
+def test_password_reset_address_too_long_refused_next_to_field(client):
+    response = client.post(reverse("account_reset_password"), {"email": _address_of_length(300)})
+
+    assert response.status_code == 200
+    assert TOO_LONG in response.content.decode()
+    assert not OutboxEmail.objects.exists()
+
+
+def test_signup_name_too_long_refused_not_cut(client):
+    response = client.post(reverse("account_signup"), {**GOOD, "full_name": "A" * 151})
+
+    assert response.status_code == 200
+    assert "Assicurati che questo valore non contenga più di 150 caratteri (ne ha 151)." in response.content.decode()
+    assert not Member.objects.exists()
