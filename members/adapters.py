@@ -27,6 +27,9 @@ class AccountAdapter(DefaultAccountAdapter):
         in the receiver's language: a broker outage must not lose a sign-up link."""
         member = Member.objects.filter(email__iexact=email).first()
         language = member.language if member else translation.get_language()
+        # The address, as allauth's own send_mail gives it: the "you already have an
+        # account" and "no account here" e-mails name it.
+        context = {"email": email, **context}
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
         html = ""
