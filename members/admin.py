@@ -135,8 +135,6 @@ class RosterEntryAdmin(admin.ModelAdmin):
                     _("Roster imported: %(created)d new numbers, %(updated)d updated, %(verified)d requests verified.")
                     % {"created": result.created, "updated": result.updated, "verified": result.verified},
                 )
-                for problem in result.errors[:20]:
-                    self.message_user(request, problem, messages.WARNING)
                 return redirect("admin:members_rosterentry_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from members import services
 from members.enums import MemberStatus
-from members.models import ActionLog, Member
+from members.models import ActionLog, Member, RosterEntry
 from members.validators import validate_membership_number
 from tests.factories import MemberFactory, RosterEntryFactory, StaffFactory, VerifiedMemberFactory
 
@@ -160,12 +160,12 @@ def test_refused_member_may_ask_again(staff):
 def test_import_roster_creates_entries_and_verifies_matching_requests(staff):
     matching = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="001001")
     other = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="009999")
-    csv_text = "numero;email;nome\n001001;;Anna\n001002;x@y.example;Bruno\nabc;;Sbagliato\n"
+    csv_text = "numero;email;nome\n001001;;Anna\n001002;X@Y.example;Bruno\n"
 
     result = services.import_roster(_upload(csv_text), actor=staff)
 
     assert (result.created, result.updated, result.verified) == (2, 0, 1)
-    assert result.errors == ["Riga 4: “abc” non è un numero di socio/a."]
+    assert RosterEntry.objects.get(membership_number="001002").email == "x@y.example"
     matching.refresh_from_db()
     other.refresh_from_db()
     assert (matching.status, other.status) == (MemberStatus.VERIFIED, MemberStatus.VERIFICATION_REQUESTED)
@@ -177,6 +177,18 @@ def test_import_roster_twice_updates_instead_of_duplicating(staff):
     result = services.import_roster(_upload("numero,nome\n001001,Anna Maria\n"), actor=staff)
 
     assert (result.created, result.updated) == (0, 1)
+
+
+def test_import_roster_with_one_wrong_row_writes_nothing(staff):
+    pending = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="001001")
+
+    with pytest.raises(ValidationError) as error:
+        services.import_roster(_upload("numero,nome\n001001,Anna\nabc,Sbagliato\n"), actor=staff)
+
+    assert error.value.messages == ["Riga 3: “abc” non è un numero di socio/a."]
+    assert not RosterEntry.objects.exists()
+    pending.refresh_from_db()
+    assert pending.status == MemberStatus.VERIFICATION_REQUESTED
 
 
 def test_import_roster_without_number_column_rejected(staff):
