@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.enums import Answer
 from groups.models import Document, Meeting
 from groups.services import MAX_SLOTS
+from members.validators import validate_sane_date
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -20,7 +21,13 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def datetime_field(label, **kwargs):
-    return forms.DateTimeField(label=label, widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"], **kwargs)
+    return forms.DateTimeField(
+        label=label,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        validators=[validate_sane_date],
+        **kwargs,
+    )
 
 
 def link_field(label, help_text):

@@ -114,6 +114,8 @@ class MemberAdmin(UserAdmin):
 class RosterEntryAdmin(admin.ModelAdmin):
     list_display = ["membership_number", "full_name", "email", "imported_at"]
     search_fields = ["membership_number", "full_name", "email"]
+    # Set by the import, never typed: a typed year 9999 would break this list east of UTC.
+    readonly_fields = ["imported_at"]
     change_list_template = "admin/members/rosterentry/change_list.html"
 
     def get_urls(self):

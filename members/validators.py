@@ -1,8 +1,10 @@
 import re
 import unicodedata
+from datetime import date, datetime
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,6 +31,29 @@ def validate_membership_number(value):
         raise ValidationError(
             _("A membership number is made of 4 to 8 digits, for example 012345."),
             code="membership_number_shape",
+        )
+
+
+# The dates people type (meetings, polls; calls and courses too) stay in a range where every
+# time zone's local time exists: Python's datetime ends with the year 9999, so 31 December
+# 9999 at 22:00 in Rome is already the year 10000 for a reader in Moscow, and every page or
+# e-mail showing it fails. Nothing the cooperative plans is more than ten years ahead, and a
+# date before 2000 is a typo (0202 for 2020); the bound moves with the clock, so it never
+# needs a new release.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def validate_sane_date(value):
+    """A date, or a date-time in its own time zone, from 1 January 2000 to 31 December ten
+    years from now."""
+    day = value.date() if isinstance(value, datetime) else value
+    latest_year = timezone.now().year + YEARS_AHEAD
+    if not EARLIEST_DATE <= day <= date(latest_year, 12, 31):
+        raise ValidationError(
+            _("Choose a date between the year %(earliest)d and the year %(latest)d."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.year, "latest": latest_year},
         )
 
 

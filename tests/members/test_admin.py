@@ -309,3 +309,11 @@ def test_admin_roster_import_quote_left_open_names_the_line_it_opens(client, sta
         'La riga 2 ha un campo più lungo di 131072 caratteri: forse una virgoletta (") è rimasta aperta.'
     ]
     assert _roster() == roster
+
+
+def test_admin_roster_entry_import_time_is_not_typed(client, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:members_rosterentry_add"))
+
+    assert list(response.context["adminform"].form.fields) == ["membership_number", "email", "full_name"]
