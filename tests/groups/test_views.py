@@ -674,3 +674,14 @@ def test_admin_membership_joined_in_year_9999_refused(client, staff):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"joined_at": [OUT_OF_RANGE]}
+
+
+def test_old_meeting_in_year_9999_edit_page_opens_for_facilitator_in_moscow(client):
+    meeting = _meeting_at_end_of_time()
+    facilitator = FacilitatorFactory(group=meeting.group, member__time_zone="Europe/Moscow")
+    client.force_login(facilitator.member)
+
+    response = client.get(f"/incontri/{meeting.pk}/modifica/")
+
+    assert response.status_code == 200
+    assert 'value="9999-12-31T21:00"' in response.content.decode()
