@@ -421,7 +421,8 @@ def test_calendar_feed_stops_for_a_former_member(client):
 
 
 # Ids from request input: ASCII digits only, short enough for PostgreSQL's bigint.
-ODD_IDS = ["²", "١٢", "99999999999999999999999", "\x00", "12abc"]
+# A NUL byte: tests/members/test_validators.py.
+ODD_IDS = ["²", "١٢", "99999999999999999999999", "12abc"]
 
 
 def _arabic_indic(number):
@@ -451,7 +452,7 @@ def test_poll_close_slot_id_in_arabic_indic_digits_is_not_read_as_that_id(client
     assert DatePoll.objects.get().status == "open"
 
 
-@pytest.mark.parametrize("raw", ["²", "١٢", "99999999999999999999999", "%00", "12abc"])
+@pytest.mark.parametrize("raw", ODD_IDS)
 def test_document_form_with_odd_meeting_id_opens_without_a_meeting(client, raw):
     facilitator = FacilitatorFactory()
     MeetingFactory(group=facilitator.group)
@@ -481,7 +482,6 @@ def test_document_form_with_meeting_id_preselects_that_meeting(client):
         "/documenti/99999999999999999999999/scarica/",
         "/gruppi/{slug}/date/99999999999999999999999/",
         "/incontri/²/",
-        "/incontri/%00/",
     ],
 )
 def test_object_urls_with_odd_ids_are_not_found(client, path):
