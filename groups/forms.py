@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.enums import Answer
 from groups.models import Document, Meeting
 from groups.services import MAX_SLOTS
+from members.validators import validate_sane_date
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -19,8 +20,25 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    def prepare_value(self, value):
+        """The value in the reader's time zone; as stored (UTC) for a date stored before dates
+        were bounded that this zone would carry past the year 9999, so the page still opens
+        and a facilitator can correct it."""
+        try:
+            return super().prepare_value(value)
+        except OverflowError:
+            return timezone.make_naive(value, UTC)
+
+
 def datetime_field(label, **kwargs):
-    return forms.DateTimeField(label=label, widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"], **kwargs)
+    return LocalDateTimeField(
+        label=label,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        validators=[validate_sane_date],
+        **kwargs,
+    )
 
 
 def link_field(label, help_text):

@@ -15,14 +15,23 @@ def meeting_url(meeting):
     return settings.SITE_URL + reverse("groups:meeting", args=[meeting.pk])
 
 
+def _in_rome(value):
+    """Rome time; UTC for a date stored before dates were bounded that Rome time would
+    carry past the year 9999 (one such meeting must not break a whole calendar feed)."""
+    try:
+        return value.astimezone(ROME)
+    except OverflowError:
+        return value
+
+
 def _event(meeting, with_online_link):
     event = Event()
     event.add("uid", f"{meeting.uid}@smartinprogress")
     event.add("dtstamp", timezone.now())
     # Times carry the Europe/Rome zone (with its VTIMEZONE), so calendars show
     # them right across daylight-saving changes.
-    event.add("dtstart", meeting.starts_at.astimezone(ROME))
-    event.add("dtend", meeting.ends_at.astimezone(ROME))
+    event.add("dtstart", _in_rome(meeting.starts_at))
+    event.add("dtend", _in_rome(meeting.ends_at))
     event.add("summary", f"{meeting.title} · {meeting.group.name}")
     url = meeting_url(meeting)
     event.add("url", url)

@@ -19,6 +19,7 @@ from groups.enums import (
     Role,
 )
 from groups.filetypes import EXTENSIONS
+from members.validators import validate_sane_date
 
 
 class WorkingGroupQuerySet(models.QuerySet):
@@ -57,7 +58,7 @@ class WorkingGroup(models.Model):
         help_text=_("Otherwise only facilitators and staff create meetings."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, validators=[validate_sane_date])
 
     objects = WorkingGroupQuerySet.as_manager()
 
@@ -111,8 +112,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     state = models.CharField(_("state"), max_length=10, choices=MembershipState.choices, default=MembershipState.ACTIVE)
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, validators=[validate_sane_date])
+    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True, validators=[validate_sane_date])
 
     objects = MembershipQuerySet.as_manager()
 
@@ -157,8 +158,8 @@ class Meeting(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     agenda = models.TextField(_("agenda"), blank=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_sane_date])
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
@@ -166,7 +167,9 @@ class Meeting(models.Model):
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
     minutes = models.TextField(_("minutes"), blank=True)
-    minutes_updated_at = models.DateTimeField(_("minutes updated at"), null=True, blank=True)
+    minutes_updated_at = models.DateTimeField(
+        _("minutes updated at"), null=True, blank=True, validators=[validate_sane_date]
+    )
     sequence = models.PositiveIntegerField(
         _("revision"), default=0, help_text=_("Raised at every change of time or status, for calendar programs.")
     )
@@ -261,7 +264,7 @@ class DatePoll(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     duration = models.DurationField(_("meeting length"), default=timedelta(hours=2))
-    closes_at = models.DateTimeField(_("voting closes at"))
+    closes_at = models.DateTimeField(_("voting closes at"), validators=[validate_sane_date])
     status = models.CharField(_("status"), max_length=10, choices=PollStatus.choices, default=PollStatus.OPEN)
     chosen_slot = models.ForeignKey(
         "DateSlot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chosen date")
@@ -310,7 +313,7 @@ class DateSlotQuerySet(models.QuerySet):
 
 class DateSlot(models.Model):
     poll = models.ForeignKey(DatePoll, verbose_name=_("date poll"), on_delete=models.CASCADE, related_name="slots")
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
 
     objects = DateSlotQuerySet.as_manager()
 

@@ -26,6 +26,7 @@ from groups.models import (
 )
 from members.enums import MemberStatus
 from members.models import ActionLog
+from members.validators import validate_sane_date
 from notifications.services import queue_email
 
 MIN_SLOTS, MAX_SLOTS = 2, 10
@@ -284,6 +285,9 @@ def close_poll(poll, slot, *, actor):
         raise ValidationError(_("That date does not belong to this poll."), code="bad_slot")
     if slot.starts_at <= timezone.now():
         raise ValidationError(_("That date is already past: choose another one."), code="past_slot")
+    # A slot stored before dates were bounded (9999-12-31) would give a meeting that
+    # cannot even end within Python's calendar.
+    validate_sane_date(slot.starts_at)
     meeting = create_meeting(
         poll.group,
         actor=actor,

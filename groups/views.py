@@ -13,6 +13,7 @@ from groups.enums import Answer, GroupTheme, MembershipState, PollStatus
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, VoteForm
 from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
+from members.validators import parse_id
 
 UPCOMING_ON_GROUP_PAGE = 5
 PAST_ON_GROUP_PAGE = 5
@@ -417,8 +418,8 @@ def poll_close(request, slug, pk):
         if services.cancel_poll(poll, actor=request.user):
             messages.success(request, _("Poll closed without choosing a date."))
         return redirect("groups:poll", slug, poll.pk)
-    slot_id = request.POST.get("slot", "")
-    slot = poll.slots.filter(pk=slot_id).first() if slot_id.isascii() and slot_id.isdigit() else None
+    slot_id = parse_id(request.POST.get("slot"))
+    slot = poll.slots.filter(pk=slot_id).first() if slot_id is not None else None
     if slot is None:
         messages.error(request, _("Choose one of the proposed dates."))
         return redirect("groups:poll", slug, poll.pk)
@@ -447,7 +448,8 @@ def documents(request):
 def document_create(request, slug):
     group = _group(slug)
     _require(request, group, permissions.can_manage)
-    initial = {"meeting": request.GET["incontro"]} if request.GET.get("incontro", "").isdigit() else {}
+    meeting_id = parse_id(request.GET.get("incontro"))
+    initial = {"meeting": meeting_id} if meeting_id is not None else {}
     form = DocumentForm(request.POST or None, request.FILES or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

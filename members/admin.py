@@ -16,6 +16,7 @@ from members import services
 from members.enums import MemberStatus
 from members.forms import RefusalForm, RosterUploadForm
 from members.models import ActionLog, Member, RosterEntry, Sector, Skill
+from members.validators import parse_id
 
 # Django stores a permission's name in the database in English ("Can add member"),
 # made once from the model's name; its action and model are read back from the
@@ -137,7 +138,7 @@ class MemberAdmin(ItalianPermissionsMixin, UserAdmin):
     def refuse_view(self, request):
         self._require_change(request)
         raw_ids = request.POST.get("ids") or request.GET.get("ids") or ""
-        ids = [int(part) for part in raw_ids.split(",") if part.isdigit()]
+        ids = [pk for pk in map(parse_id, raw_ids.split(",")) if pk is not None]
         members = Member.objects.filter(pk__in=ids, status__in=MemberStatus.DECIDABLE)
         form = RefusalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -165,6 +166,8 @@ class MemberAdmin(ItalianPermissionsMixin, UserAdmin):
 class RosterEntryAdmin(admin.ModelAdmin):
     list_display = ["membership_number", "full_name", "email", "imported_at"]
     search_fields = ["membership_number", "full_name", "email"]
+    # Set by the import, never typed: a typed year 9999 would break this list east of UTC.
+    readonly_fields = ["imported_at"]
     change_list_template = "admin/members/rosterentry/change_list.html"
 
     def get_urls(self):
@@ -186,8 +189,6 @@ class RosterEntryAdmin(admin.ModelAdmin):
                     _("Roster imported: %(created)d new numbers, %(updated)d updated, %(verified)d requests verified.")
                     % {"created": result.created, "updated": result.updated, "verified": result.verified},
                 )
-                for problem in result.errors[:20]:
-                    self.message_user(request, problem, messages.WARNING)
                 return redirect("admin:members_rosterentry_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -86,15 +86,6 @@ class RosterUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
-        head = upload.read(4096)
-        upload.seek(0)
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            # A multi-byte character may be cut at the 4096th byte; only an error
-            # well before the end means the file is not UTF-8 text.
-            if exc.start < len(head) - 4:
-                raise ValidationError(_("The file is not a UTF-8 text (CSV) file."), code="not_text") from None
         return upload
 
 

@@ -1,12 +1,17 @@
 """Every write that changes a member's standing goes through here."""
 
+import codecs
 import csv
 import io
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.enums import MemberStatus
 from members.models import ActionLog, Member, RosterEntry
@@ -89,45 +94,174 @@ class RosterImport:
         self.created = 0
         self.updated = 0
         self.verified = 0
-        self.errors = []
+
+
+# Problems listed at most, so a wholly wrong file gives a readable page.
+ROSTER_PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    membership_number: str
+    email: str
+    full_name: str
+
+
+def _line_at(prefix):
+    """The line (from 1) of what follows `prefix`, counting \n, \r\n and \r line ends as csv does."""
+    newline, carriage = ("\n", "\r") if isinstance(prefix, str) else (b"\n", b"\r")
+    return prefix.count(newline) + prefix.count(carriage) - prefix.count(carriage + newline) + 1
+
+
+def _roster_text(raw):
+    """The file as text, or a ValidationError naming the line of the first unreadable byte."""
+    if isinstance(raw, str):
+        text = raw
+    else:
+        raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = _line_at(raw[: error.start])
+            raise ValidationError(
+                _(
+                    "The file is not in UTF-8: line %(line)d has a character that cannot be read. "
+                    "Save the file again from your spreadsheet as “CSV UTF-8”."
+                )
+                % {"line": line},
+                code="not_utf8",
+            ) from None
+    # Python's csv module reads NUL bytes (since 3.11) but PostgreSQL cannot store them,
+    # and a text file never has one: the file is binary, or UTF-16.
+    if "\x00" in text:
+        raise ValidationError(
+            _(
+                "Line %(line)d contains a NUL character, which a text file never has. "
+                "Save the file again from your spreadsheet as “CSV UTF-8”."
+            )
+            % {"line": _line_at(text[: text.index("\x00")])},
+            code="nul",
+        )
+    if not text.strip():
+        raise ValidationError(_("The file is empty."), code="empty")
+    return text
+
+
+def _shown(value):
+    return Truncator(value).chars(40)
+
+
+def _check_roster_row(number, email, name):
+    """The problems of one row (an empty list if it is good)."""
+    problems = []
+    try:
+        validate_membership_number(number)
+    except ValidationError:
+        problems.append(_("“%(value)s” is not a membership number.") % {"value": _shown(number)})
+    email_field_length = RosterEntry._meta.get_field("email").max_length
+    if len(email) > email_field_length:
+        problems.append(_("the e-mail address is longer than %(limit)d characters.") % {"limit": email_field_length})
+    elif email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_("“%(value)s” is not an e-mail address.") % {"value": _shown(email)})
+    name_length = RosterEntry._meta.get_field("full_name").max_length
+    if len(name) > name_length:
+        problems.append(_("the name is longer than %(limit)d characters.") % {"limit": name_length})
+    return problems
+
+
+def _roster_columns(fieldnames):
+    """The names of the number, e-mail and name columns as the file spells them."""
+    fields = {name.strip().lower(): name for name in (fieldnames or []) if name}
+    number_col = fields.get("numero") or fields.get("membership_number") or fields.get("numero_socio")
+    if number_col is None:
+        raise ValidationError(
+            _(
+                "The first line of the file must name the columns, one of them “numero” "
+                "(for example: numero,email,nome)."
+            ),
+            code="no_number_column",
+        )
+    return number_col, fields.get("email") or fields.get("e-mail"), fields.get("nome") or fields.get("full_name")
+
+
+def _problems_summary(problems):
+    shown = problems[:ROSTER_PROBLEMS_SHOWN]
+    hidden = len(problems) - len(shown)
+    if hidden:
+        shown.append(
+            ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", hidden) % {"count": hidden}
+        )
+    return shown
+
+
+def read_roster(raw):
+    """Every row of a roster CSV, checked. A file with any wrong row raises a ValidationError
+    listing each problem by line, so that staff fix the file and nothing is half-imported."""
+    text = _roster_text(raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    # newline="": the csv module reads \r\n, \n and an old Mac's \r line ends itself.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    rows, problems, first_line_of = [], [], {}
+    # Where the record being read starts: a csv error is reported there, where a quote
+    # left open begins, not thousands of lines further where the reader gave up.
+    next_line = 1
+    try:
+        number_col, email_col, name_col = _roster_columns(reader.fieldnames)
+        next_line = reader.line_num + 1
+        for record in reader:
+            line, next_line = reader.line_num, reader.line_num + 1
+            values = {key: (value or "").strip() for key, value in record.items() if isinstance(value, str)}
+            if not any(values.values()):
+                continue  # spreadsheets end with empty rows like ",,"
+            number = normalise_membership_number(values.get(number_col, ""))
+            email = values.get(email_col, "").lower() if email_col else ""
+            name = values.get(name_col, "") if name_col else ""
+            row_problems = _check_roster_row(number, email, name)
+            if not row_problems and number in first_line_of:
+                row_problems.append(
+                    _("number %(number)s is already on line %(other)d.")
+                    % {"number": number, "other": first_line_of[number]}
+                )
+            first_line_of.setdefault(number, line)
+            problems.extend(
+                _("Line %(line)d: %(problem)s") % {"line": line, "problem": problem} for problem in row_problems
+            )
+            rows.append(RosterRow(number, email, name))
+    except csv.Error:
+        # With newline="" and a lenient dialect the one error left is a field over the
+        # csv module's limit (128 KiB), nearly always a quote left open.
+        raise ValidationError(
+            _('Line %(line)d has a field longer than %(limit)d characters: perhaps a quote (") was left open.')
+            % {"line": next_line, "limit": csv.field_size_limit()},
+            code="csv",
+        ) from None
+    if problems:
+        raise ValidationError(_problems_summary(problems), code="rows")
+    if not rows:
+        raise ValidationError(_("The file has no rows after the line with the column names."), code="no_rows")
+    return rows
 
 
 @transaction.atomic
 def import_roster(csv_file, *, actor):
     """Import membership numbers from a CSV with a `numero` (or `membership_number`)
-    column and optional `email` and `nome` columns; then verify the pending
-    requests that match. Rows with errors are skipped and reported by line.
+    column and optional `email` and `nome` columns; then verify the pending requests
+    that match. The whole file is checked first: if any row is wrong nothing is written.
     """
+    rows = read_roster(csv_file.read())
     result = RosterImport()
-    raw = csv_file.read()
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    fields = {name.strip().lower(): name for name in (reader.fieldnames or [])}
-    number_col = fields.get("numero") or fields.get("membership_number") or fields.get("numero_socio")
-    if number_col is None:
-        raise ValidationError(_("The file has no column named “numero”."), code="no_number_column")
-    email_col = fields.get("email") or fields.get("e-mail")
-    name_col = fields.get("nome") or fields.get("full_name")
-    for line, row in enumerate(reader, start=2):
-        number = normalise_membership_number(row.get(number_col))
-        try:
-            validate_membership_number(number)
-        except ValidationError:
-            result.errors.append(
-                _("Line %(line)d: “%(value)s” is not a membership number.")
-                % {"line": line, "value": row.get(number_col)}
-            )
-            continue
-        defaults = {
-            "email": (row.get(email_col) or "").strip().lower() if email_col else "",
-            "full_name": (row.get(name_col) or "").strip() if name_col else "",
-            "imported_at": timezone.now(),
-        }
-        _entry, created = RosterEntry.objects.update_or_create(membership_number=number, defaults=defaults)
+    now = timezone.now()
+    for row in rows:
+        _entry, created = RosterEntry.objects.update_or_create(
+            membership_number=row.membership_number,
+            defaults={"email": row.email, "full_name": row.full_name, "imported_at": now},
+        )
         if created:
             result.created += 1
         else:

@@ -1,25 +1,70 @@
 import re
+import unicodedata
+from datetime import date, datetime
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-# The cooperative's membership numbers are 4 to 8 digits (leading zeros kept).
-MEMBERSHIP_NUMBER_RE = re.compile(r"^\d{4,8}$")
+# The cooperative's membership numbers are 4 to 8 ASCII digits (leading zeros kept).
+# Not \d: in Python it also matches "０" or "١", and a number that merely looks like
+# 001001 would sidestep the one-account-per-number rule.
+MEMBERSHIP_NUMBER_RE = re.compile(r"[0-9]{4,8}")
+
+# An id typed in a URL or a form: ASCII digits, and at most 18 of them so that it always
+# fits PostgreSQL's bigint (a longer number is an error in the database, not "no such row").
+ID_RE = re.compile(r"[0-9]{1,18}")
 
 
 def normalise_membership_number(raw):
-    """Strip the spaces and dashes people type when copying the number from a card."""
-    return re.sub(r"[\s\-.]", "", raw or "")
+    """Strip the spaces, dashes and dots people type when copying the number from a card,
+    and read every decimal digit of any script (fullwidth "０", Arabic-Indic "١") as the
+    ASCII digit it means."""
+    stripped = re.sub(r"[\s\-.]", "", raw or "")
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in stripped)
 
 
 def validate_membership_number(value):
-    if not MEMBERSHIP_NUMBER_RE.match(value or ""):
+    if not MEMBERSHIP_NUMBER_RE.fullmatch(value or ""):
         raise ValidationError(
             _("A membership number is made of 4 to 8 digits, for example 012345."),
             code="membership_number_shape",
         )
+
+
+# The dates people type (meetings, polls; calls and courses too) stay in a range where every
+# time zone's local time exists: Python's datetime ends with the year 9999, so 31 December
+# 9999 at 22:00 in Rome is already the year 10000 for a reader in Moscow, and every page or
+# e-mail showing it fails. Nothing the cooperative plans is more than ten years ahead, and a
+# date before 2000 is a typo (0202 for 2020); the bound moves with the clock, so it never
+# needs a new release.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def validate_sane_date(value):
+    """A date, or a date-time in its own time zone, from 1 January 2000 to 31 December ten
+    years from now."""
+    day = value.date() if isinstance(value, datetime) else value
+    latest_year = timezone.now().year + YEARS_AHEAD
+    if not EARLIEST_DATE <= day <= date(latest_year, 12, 31):
+        raise ValidationError(
+            _("Choose a date between the year %(earliest)d and the year %(latest)d."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.year, "latest": latest_year},
+        )
+
+
+def parse_id(raw):
+    """The id in request input (a query string, a form field), or None if it is not one.
+
+    str.isdigit() is no guard: "²".isdigit() is True and int("²") raises, and
+    int("١٢") is 12, an id nobody wrote."""
+    if isinstance(raw, str) and ID_RE.fullmatch(raw):
+        return int(raw)
+    return None
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

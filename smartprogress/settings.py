@@ -162,10 +162,15 @@ ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Smart in Progress] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
-# A person who signs up again with their address is told so next to the field
-# (the cooperative prefers a clear message); signup and reset rate limits keep
-# address probing slow.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset answer the same whether or not an address has an account,
+# so nobody learns from the page who is a member; what differs goes by e-mail, which only
+# the owner of the address reads: "you already have an account" on sign-up, the reset
+# link for a known address, "there is no account here" for an unknown one.
+ACCOUNT_PREVENT_ENUMERATION = True
+# The "no account here" e-mail helps a member who forgot which address they used; it
+# leaks nothing (only the address's owner reads it) and the reset rate limits below
+# (5 a minute per address, 20 per IP) keep the form from being used to mail strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # allauth's defaults, written out so the limits are visible; they count in the cache above.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

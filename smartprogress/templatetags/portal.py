@@ -2,6 +2,8 @@
 (Django's Italian catalogue capitalises month and day names), "Tuesday 7 July 2020,
 18:30" in English. Always in the reader's active time zone."""
 
+from datetime import UTC
+
 from django import template
 from django.utils import dateformat, timezone, translation
 
@@ -12,16 +14,32 @@ FORMATS = {
     "weekday": "l j F Y",
     "day_time": "j F Y, H:i",
     "weekday_time": "l j F Y, H:i",
+    "clock": "H:i",
 }
+
+
+def _local(value):
+    """The value in the reader's time zone, and a note to show after its time.
+
+    A date stored before dates were bounded (members.validators.validate_sane_date) may
+    fall past the year 9999 in a time zone east of UTC, which Python cannot represent;
+    it is shown in UTC, and says so, rather than failing the page or the e-mail.
+    Django's own |date and |time filters convert first and fail: templates use these."""
+    if not timezone.is_aware(value):
+        return value, ""
+    try:
+        return timezone.localtime(value), ""
+    except OverflowError:
+        return value.astimezone(UTC), " UTC"
 
 
 def _format(value, style):
     if not value:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    value, note = _local(value)
     text = dateformat.format(value, FORMATS[style])
-    return text.lower() if translation.get_language() == "it" else text
+    text = text.lower() if translation.get_language() == "it" else text
+    return text + note if "H" in FORMATS[style] else text
 
 
 @register.filter
@@ -42,3 +60,15 @@ def day_time(value):
 @register.filter
 def weekday_time(value):
     return _format(value, "weekday_time")
+
+
+@register.filter
+def clock(value):
+    """The time of day, 18:30."""
+    return _format(value, "clock")
+
+
+@register.filter
+def iso(value):
+    """For <time datetime="…">: the moment with its offset, 2020-07-06T18:30:00+02:00."""
+    return _local(value)[0].isoformat() if value else ""

@@ -1,6 +1,7 @@
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.utils import timezone
 from groups import services
 from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
 from groups.models import DatePoll, Document, Meeting, Membership
+from notifications.models import OutboxEmail
 from tests.factories import (
     DatePollFactory,
     DateSlotFactory,
@@ -416,3 +418,270 @@ def test_calendar_feed_stops_for_a_former_member(client):
     former.save()
 
     assert client.get(f"/calendario/{token}.ics").status_code == 404
+
+
+# Ids from request input: ASCII digits only, short enough for PostgreSQL's bigint.
+# A NUL byte: tests/members/test_validators.py.
+ODD_IDS = ["²", "١٢", "99999999999999999999999", "12abc"]
+
+
+def _arabic_indic(number):
+    return "".join(chr(0x0660 + int(digit)) for digit in str(number))
+
+
+@pytest.mark.parametrize("raw", ODD_IDS)
+def test_poll_close_with_odd_slot_id_gets_message_and_poll_stays_open(client, raw):
+    slot = DateSlotFactory()
+    facilitator = FacilitatorFactory(group=slot.poll.group)
+    client.force_login(facilitator.member)
+
+    response = client.post(f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/chiudi/", {"slot": raw}, follow=True)
+
+    assert response.status_code == 200
+    assert "Scegli una delle date proposte." in response.content.decode()
+    assert DatePoll.objects.get().status == "open"
+
+
+def test_poll_close_slot_id_in_arabic_indic_digits_is_not_read_as_that_id(client):
+    slot = DateSlotFactory()
+    facilitator = FacilitatorFactory(group=slot.poll.group)
+    client.force_login(facilitator.member)
+
+    client.post(f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/chiudi/", {"slot": _arabic_indic(slot.pk)})
+
+    assert DatePoll.objects.get().status == "open"
+
+
+@pytest.mark.parametrize("raw", ODD_IDS)
+def test_document_form_with_odd_meeting_id_opens_without_a_meeting(client, raw):
+    facilitator = FacilitatorFactory()
+    MeetingFactory(group=facilitator.group)
+    client.force_login(facilitator.member)
+
+    response = client.get(f"/gruppi/{facilitator.group.slug}/documenti/nuovo/?incontro={raw}")
+
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}
+
+
+def test_document_form_with_meeting_id_preselects_that_meeting(client):
+    facilitator = FacilitatorFactory()
+    meeting = MeetingFactory(group=facilitator.group)
+    client.force_login(facilitator.member)
+
+    response = client.get(f"/gruppi/{facilitator.group.slug}/documenti/nuovo/?incontro={meeting.pk}")
+
+    assert response.context["form"].initial == {"meeting": meeting.pk}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/incontri/99999999999999999999999/",
+        "/incontri/99999999999999999999999.ics",
+        "/documenti/99999999999999999999999/scarica/",
+        "/gruppi/{slug}/date/99999999999999999999999/",
+        "/incontri/²/",
+    ],
+)
+def test_object_urls_with_odd_ids_are_not_found(client, path):
+    membership = MembershipFactory()
+    client.force_login(membership.member)
+
+    response = client.get(path.format(slug=membership.group.slug))
+
+    assert response.status_code == 404
+
+
+# Dates are bounded (2000 to ten years ahead). 9999-12-31 22:00 typed in Moscow is
+# 19:00 UTC, but the year 10000 for anyone further east: pages and e-mails failed.
+
+OUT_OF_RANGE = f"Scegli una data tra il 2000 e il {timezone.now().year + 10}."
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def _in_moscow(delta):
+    return (timezone.now() + delta).astimezone(MOSCOW).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_meeting_in_year_9999_refused_for_facilitator_in_moscow(client):
+    facilitator = FacilitatorFactory(member__time_zone="Europe/Moscow")
+    client.force_login(facilitator.member)
+
+    response = client.post(
+        f"/gruppi/{facilitator.group.slug}/incontri/nuovo/",
+        {"title": "Fine dei tempi", "starts_at": "9999-12-31T22:00", "ends_at": "9999-12-31T23:00"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"starts_at": [OUT_OF_RANGE], "ends_at": [OUT_OF_RANGE]}
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_before_2000_refused(client):
+    facilitator = FacilitatorFactory()
+    client.force_login(facilitator.member)
+
+    response = client.post(
+        f"/gruppi/{facilitator.group.slug}/incontri/nuovo/",
+        {"title": "Refuso", "starts_at": _local(timezone.now() + timedelta(days=2)), "ends_at": "0202-07-06T20:30"},
+    )
+
+    assert response.context["form"].errors == {"ends_at": [OUT_OF_RANGE]}
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["slot_2", "closes_at"])
+def test_poll_date_in_year_9999_refused_for_participant_in_moscow(client, field):
+    participant = MembershipFactory(member__time_zone="Europe/Moscow")
+    client.force_login(participant.member)
+    data = {
+        "title": "Prossimo incontro",
+        "duration": "120",
+        "closes_at": _in_moscow(timedelta(days=1)),
+        "slot_1": _in_moscow(timedelta(days=3)),
+        "slot_2": _in_moscow(timedelta(days=4)),
+    }
+
+    response = client.post(f"/gruppi/{participant.group.slug}/date/nuovo/", {**data, field: "9999-12-31T22:00"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [OUT_OF_RANGE]}
+    assert not DatePoll.objects.exists()
+
+
+def test_admin_meeting_in_year_9999_refused(client, staff):
+    group = WorkingGroupFactory()
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/groups/meeting/add/",
+        {
+            "group": group.pk,
+            "title": "Fine dei tempi",
+            "starts_at_0": "9999-12-31",
+            "starts_at_1": "22:00",
+            "ends_at_0": "9999-12-31",
+            "ends_at_1": "23:00",
+            "status": "scheduled",
+            "rsvps-TOTAL_FORMS": "0",
+            "rsvps-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"starts_at": [OUT_OF_RANGE], "ends_at": [OUT_OF_RANGE]}
+    assert not Meeting.objects.exists()
+
+
+def test_admin_poll_slot_in_year_9999_refused(client, staff):
+    poll = DatePollFactory()
+    client.force_login(staff)
+
+    response = client.post(
+        f"/admin/groups/datepoll/{poll.pk}/change/",
+        {
+            "group": poll.group.pk,
+            "title": poll.title,
+            "duration": "02:00:00",
+            "closes_at_0": _local(poll.closes_at)[:10],
+            "closes_at_1": _local(poll.closes_at)[11:],
+            "status": "open",
+            "slots-TOTAL_FORMS": "1",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-starts_at_0": "9999-12-31",
+            "slots-0-starts_at_1": "22:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors == [{"starts_at": [OUT_OF_RANGE]}]
+    assert not poll.slots.exists()
+
+
+# Rows stored before dates were bounded still show, in UTC where the reader's time would overflow.
+
+
+def _meeting_at_end_of_time(**fields):
+    return MeetingFactory(
+        starts_at=datetime(9999, 12, 31, 21, 0, tzinfo=UTC), ends_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC), **fields
+    )
+
+
+def test_old_meeting_in_year_9999_pages_render_for_member_in_moscow(client):
+    meeting = _meeting_at_end_of_time()
+    member = MembershipFactory(group=meeting.group, member__time_zone="Europe/Moscow").member
+    client.force_login(member)
+
+    pages = [
+        f"/gruppi/{meeting.group.slug}/",
+        f"/gruppi/{meeting.group.slug}/incontri/",
+        f"/incontri/{meeting.pk}/",
+        f"/incontri/{meeting.pk}.ics",
+        f"/calendario/{member.ensure_calendar_token()}.ics",
+        "/",
+    ]
+
+    assert [client.get(page).status_code for page in pages] == [200] * len(pages)
+    assert "venerdì 31 dicembre 9999, 21:00 UTC" in client.get(f"/incontri/{meeting.pk}/").content.decode()
+
+
+def test_old_poll_slot_in_year_9999_cannot_be_chosen(client):
+    slot = DateSlotFactory(starts_at=datetime(9999, 12, 31, 22, 30, tzinfo=UTC))
+    DateSlotFactory(poll=slot.poll)
+    facilitator = FacilitatorFactory(group=slot.poll.group, member__time_zone="Europe/Moscow")
+    client.force_login(facilitator.member)
+
+    response = client.post(
+        f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/chiudi/", {"slot": str(slot.pk)}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert OUT_OF_RANGE in response.content.decode()
+    assert (DatePoll.objects.get().status, Meeting.objects.exists()) == ("open", False)
+
+
+def test_old_meeting_in_year_9999_cancelled_tells_member_in_moscow(client):
+    meeting = _meeting_at_end_of_time()
+    facilitator = FacilitatorFactory(group=meeting.group)
+    answered = MembershipFactory(group=meeting.group, member__time_zone="Europe/Moscow").member
+    services.answer_meeting(meeting, answered, Answer.YES)
+    client.force_login(facilitator.member)
+
+    client.post(f"/incontri/{meeting.pk}/annulla/")
+
+    mail = OutboxEmail.objects.get(to=answered.email)
+    assert "venerdì 31 dicembre 9999, 21:00 UTC" in mail.body_text
+
+
+def test_admin_membership_joined_in_year_9999_refused(client, staff):
+    membership = MembershipFactory()
+    client.force_login(staff)
+
+    response = client.post(
+        f"/admin/groups/membership/{membership.pk}/change/",
+        {
+            "group": membership.group.pk,
+            "member": membership.member.pk,
+            "role": membership.role,
+            "state": membership.state,
+            "requested_at_0": "2020-07-06",
+            "requested_at_1": "18:30",
+            "joined_at_0": "9999-12-31",
+            "joined_at_1": "22:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"joined_at": [OUT_OF_RANGE]}
+
+
+def test_old_meeting_in_year_9999_edit_page_opens_for_facilitator_in_moscow(client):
+    meeting = _meeting_at_end_of_time()
+    facilitator = FacilitatorFactory(group=meeting.group, member__time_zone="Europe/Moscow")
+    client.force_login(facilitator.member)
+
+    response = client.get(f"/incontri/{meeting.pk}/modifica/")
+
+    assert response.status_code == 200
+    assert 'value="9999-12-31T21:00"' in response.content.decode()

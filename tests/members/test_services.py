@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 
 from members import services
 from members.enums import MemberStatus
-from members.models import ActionLog, Member
+from members.models import ActionLog, Member, RosterEntry
+from members.validators import validate_membership_number
 from tests.factories import MemberFactory, RosterEntryFactory, StaffFactory, VerifiedMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,40 @@ def test_request_verification_number_of_verified_member_rejected(member):
         services.request_verification(member, "424242")
 
     assert error.value.code == "number_taken"
+
+
+@pytest.mark.parametrize("typed", ["００１００１", "٠٠١٠٠١", "۰۰۱۰۰۱", "00 10 01"])
+def test_request_verification_digits_of_any_script_read_as_ascii(member, typed):
+    services.request_verification(member, typed)
+
+    member.refresh_from_db()
+    assert member.membership_number == "001001"
+
+
+def test_request_verification_fullwidth_copy_of_verified_number_rejected(member):
+    VerifiedMemberFactory(membership_number="001001")
+
+    with pytest.raises(ValidationError) as error:
+        services.request_verification(member, "００１００１")
+
+    assert error.value.code == "number_taken"
+
+
+@pytest.mark.parametrize("typed", ["²²²²", "12³4"])
+def test_request_verification_superscript_digits_rejected(member, typed):
+    with pytest.raises(ValidationError) as error:
+        services.request_verification(member, typed)
+
+    assert error.value.code == "membership_number_shape"
+
+
+# The model validator guards the admin's forms, where nothing normalises first.
+@pytest.mark.parametrize("value", ["００１００１", "٠٠١٠٠١", "1234\n"])
+def test_membership_number_validator_takes_ascii_digits_only(value):
+    with pytest.raises(ValidationError) as error:
+        validate_membership_number(value)
+
+    assert error.value.code == "membership_number_shape"
 
 
 def test_request_verification_when_already_verified_rejected(verified_member):
@@ -125,12 +160,12 @@ def test_refused_member_may_ask_again(staff):
 def test_import_roster_creates_entries_and_verifies_matching_requests(staff):
     matching = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="001001")
     other = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="009999")
-    csv_text = "numero;email;nome\n001001;;Anna\n001002;x@y.example;Bruno\nabc;;Sbagliato\n"
+    csv_text = "numero;email;nome\n001001;;Anna\n001002;X@Y.example;Bruno\n"
 
     result = services.import_roster(_upload(csv_text), actor=staff)
 
     assert (result.created, result.updated, result.verified) == (2, 0, 1)
-    assert result.errors == ["Riga 4: “abc” non è un numero di socio/a."]
+    assert RosterEntry.objects.get(membership_number="001002").email == "x@y.example"
     matching.refresh_from_db()
     other.refresh_from_db()
     assert (matching.status, other.status) == (MemberStatus.VERIFIED, MemberStatus.VERIFICATION_REQUESTED)
@@ -142,6 +177,18 @@ def test_import_roster_twice_updates_instead_of_duplicating(staff):
     result = services.import_roster(_upload("numero,nome\n001001,Anna Maria\n"), actor=staff)
 
     assert (result.created, result.updated) == (0, 1)
+
+
+def test_import_roster_with_one_wrong_row_writes_nothing(staff):
+    pending = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="001001")
+
+    with pytest.raises(ValidationError) as error:
+        services.import_roster(_upload("numero,nome\n001001,Anna\nabc,Sbagliato\n"), actor=staff)
+
+    assert error.value.messages == ["Riga 3: “abc” non è un numero di socio/a."]
+    assert not RosterEntry.objects.exists()
+    pending.refresh_from_db()
+    assert pending.status == MemberStatus.VERIFICATION_REQUESTED
 
 
 def test_import_roster_without_number_column_rejected(staff):

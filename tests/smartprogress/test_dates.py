@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone, translation
 
-from smartprogress.templatetags.portal import day, weekday_time
+from smartprogress.templatetags.portal import clock, day, iso, weekday_time
 
 JULY_6 = datetime(2020, 7, 6, 16, 30, tzinfo=UTC)  # 18:30 in Rome (summer time)
 
@@ -15,3 +15,23 @@ def test_dates_italian_as_the_cooperative_writes_them():
 def test_dates_english_keep_capitals_and_follow_the_time_zone():
     with translation.override("en"), timezone.override("America/New_York"):
         assert weekday_time(JULY_6) == "Monday 6 July 2020, 12:30"
+
+
+def test_dates_past_year_9999_in_readers_zone_shown_in_utc():
+    # Stored before dates were bounded: year 10000 in Moscow, which Python cannot represent.
+    late = datetime(9999, 12, 31, 22, 0, tzinfo=UTC)
+
+    with translation.override("it"), timezone.override("Europe/Moscow"):
+        shown = (day(late), weekday_time(late), clock(late), iso(late))
+
+    assert shown == (
+        "31 dicembre 9999",
+        "venerdì 31 dicembre 9999, 22:00 UTC",
+        "22:00 UTC",
+        "9999-12-31T22:00:00+00:00",
+    )
+
+
+def test_clock_and_iso_in_readers_zone():
+    with timezone.override("Europe/Rome"):
+        assert (clock(JULY_6), iso(JULY_6)) == ("18:30", "2020-07-06T18:30:00+02:00")
