@@ -33,8 +33,10 @@ def can_schedule(user, group, membership):
     return can_manage(user, membership) or (group.participants_may_schedule and is_participant(user, membership))
 
 
-def can_see_meetings(user):
-    """Meeting pages (place, link, who comes) are for verified members and staff."""
+def can_see_members_part(user):
+    """Date polls, who answers a meeting and its minutes are for verified members and staff.
+    A meeting's public part (title, date, place, agenda) is for everyone; its online link
+    only for the group (`is_participant` or `can_manage`)."""
     return user.is_authenticated and (user.is_staff or user.is_verified_member)
 
 
