@@ -170,6 +170,15 @@ def test_meeting_page_shows_outsiders_its_public_part_only(client, world, role):
     assert [text in html for text in private] == [False] * len(private)
 
 
+def test_meeting_form_tells_who_will_read_what(client, world):
+    people, ids = world
+    client.force_login(people["F"])
+
+    html = client.get(f"/gruppi/{ids['group']}/incontri/nuovo/").content.decode()
+
+    assert "Titolo, data, luogo e ordine del giorno sono pubblici" in html
+
+
 def test_meeting_place_shown_to_visitors_on_group_page(client, world):
     people, ids = world
     MeetingFactory(group__slug="aperto", location="Via Example 1")
