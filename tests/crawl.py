@@ -122,7 +122,8 @@ def demo_world():
     participants and a facilitator, past, upcoming, online and cancelled meetings with minutes,
     an open and a closed date poll, a pending request, and documents (files and links) of each
     visibility; files go to MEDIA_ROOT, so point it at a temporary folder. Returns the people
-    by role: U registered but not verified, P participant, F facilitator, S staff."""
+    by role: U registered but not verified, O verified but in no group, P participant,
+    F facilitator, S staff."""
     from groups import services
     from groups.demo import seed_group_activity, seed_working_groups
     from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
@@ -174,4 +175,10 @@ def demo_world():
         services.add_document(
             calls, actor=facilitator, title=f"Link ({visibility})", visibility=visibility, url="https://example.org/x"
         )
-    return {"U": MemberFactory(), "P": participant, "F": facilitator, "S": StaffFactory()}
+    return {
+        "U": MemberFactory(),
+        "O": VerifiedMemberFactory(),
+        "P": participant,
+        "F": facilitator,
+        "S": StaffFactory(),
+    }

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from groups.models import DatePoll
 from tests.crawl import crawl, demo_world
-from tests.factories import VerifiedMemberFactory
 from tests.html_check import nu_errors, outline, skipped_levels
 
 # A visitor, U registered but not verified, O verified outside the groups, P participant,
@@ -26,9 +25,7 @@ SITE = " · Smart in Progress"
 @pytest.fixture
 def people(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    people = demo_world()
-    people["O"] = VerifiedMemberFactory()
-    return people
+    return demo_world()
 
 
 def _as(client, person):

@@ -1,9 +1,13 @@
-"""No dead ends: every link a visitor, or a person not yet verified, sees opens for them."""
+"""No dead ends: every link a person sees opens for them, visitors and people not yet
+verified included (a meeting's public part is for everyone)."""
 
 import pytest
 
 from tests.crawl import LOGIN, SIGNUP, crawl, demo_world, shape
 
+# A visitor, U registered but not verified, O verified outside the groups, P participant,
+# F facilitator, S staff.
+ROLES = ["A", "U", "O", "P", "F", "S"]
 OUTSIDERS = ["A", "U"]
 
 
@@ -18,8 +22,8 @@ def _log_in(client, people, role):
         client.force_login(people[role])
 
 
-@pytest.mark.parametrize("role", OUTSIDERS)
-def test_every_link_an_outsider_sees_opens_for_them(client, people, role):
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_a_person_sees_opens_for_them(client, people, role):
     _log_in(client, people, role)
 
     visits = crawl(client)
@@ -32,7 +36,7 @@ def test_every_link_an_outsider_sees_opens_for_them(client, people, role):
         and (visit.status in (403, 404) or visit.redirects_to_login)
     ]
     assert dead_ends == []
-    # The crawl went where the links are: the public part of meetings and public files.
+    # The crawl went where the links are: the public part of meetings and their calendar files.
     reached = {shape(visit.url) for visit in visits if visit.status == 200}
     expected = {"gruppi/<slug:slug>/incontri/", "incontri/<int:pk>/", "incontri/<int:pk>.ics"}
     assert expected - reached == set()
