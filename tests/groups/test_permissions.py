@@ -32,6 +32,7 @@ ROLES = ["A", "U", "O", "P", "F", "S"]
 MATRIX = [
     ("get", "/gruppi/", {}, [200, 200, 200, 200, 200, 200]),
     ("get", "/gruppi/{group}/", {}, [200, 200, 200, 200, 200, 200]),
+    ("get", "/formazione/", {}, [200, 200, 200, 200, 200, 200]),
     ("post", "/gruppi/{group}/partecipa/", {}, ["login", 302, 302, 302, 302, 302]),
     ("post", "/gruppi/{group}/lascia/", {}, ["login", 302, 302, 302, 302, 302]),
     ("get", "/gruppi/{group}/incontri/", {}, [200, 200, 200, 200, 200, 200]),
