@@ -1,8 +1,19 @@
 """Every page is valid HTML for the W3C Nu checker, with headings in order and a title;
 public pages say what they are about in a meta description.
 
-The pages: every page the crawler reaches as each kind of person, and the pages the
-browser journeys (tests/browser/) reach through forms, in the same states.
+The pages: every page the crawler reaches as each kind of person (admin excluded), and the
+pages the browser journeys reach through forms, in the states they see them:
+- test_signup_journey.py: a visitor on /, the sign-up form, its errors, "check your e-mail",
+  the confirmation page; the new person's dashboard and verification page (errors, asked);
+  staff's /admin/ starts on the log-in page; the verified member's dashboard.
+- test_group_journey.py: a verified member logs in, opens /gruppi/ and a group, joins it,
+  proposes dates (form, errors, the new poll); others vote; the facilitator reads the results
+  and closes the poll (the new meeting); the member answers the meeting.
+- test_accessibility.py: /, log-in, sign-up (and its errors), /gruppi/, a group, /documenti/,
+  /privacy/ as a visitor; dashboard, group, meeting, poll, poll and meeting forms, /profilo/ as
+  a facilitator.
+- test_htmx_focus.py: a group page as a verified member, before and after joining.
+GET pages come from the crawl; journey_pages() adds what only a POST shows.
 """
 
 import re
