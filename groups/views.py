@@ -37,11 +37,6 @@ def _meeting(pk):
     return get_object_or_404(Meeting.objects.select_related("group").filter(group__archived_at=None), pk=pk)
 
 
-def _with_online_link(user, membership):
-    """The video link is the group's own: never on a page or in a file an outsider receives."""
-    return permissions.is_participant(user, membership) or permissions.can_manage(user, membership)
-
-
 def _require(request, group, allowed):
     """The reader's membership of `group` (or None), after `allowed(user, membership)` said yes; else 403."""
     membership = permissions.membership_for(request.user, group)
@@ -245,7 +240,7 @@ def meeting_detail(request, pk):
         "yes_count": len(by_answer[Answer.YES]),
         "is_participant": permissions.is_participant(request.user, membership),
         "can_manage": permissions.can_manage(request.user, membership),
-        "with_online_link": _with_online_link(request.user, membership),
+        "with_online_link": permissions.can_see_online_link(request.user, membership),
         "documents": list(Document.objects.visible_to(request.user).filter(meeting=meeting)),
         "answer_choices": Answer.choices,
     }
@@ -310,7 +305,8 @@ def meeting_minutes(request, pk):
 def meeting_ics(request, pk):
     meeting = _meeting(pk)
     membership = permissions.membership_for(request.user, meeting.group)
-    body = ics.calendar_for([meeting], name=meeting.title, with_online_link=_with_online_link(request.user, membership))
+    with_link = permissions.can_see_online_link(request.user, membership)
+    body = ics.calendar_for([meeting], name=meeting.title, with_online_link=with_link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incontro-{meeting.pk}.ics"'
     return response
