@@ -33,9 +33,15 @@ def can_schedule(user, group, membership):
     return can_manage(user, membership) or (group.participants_may_schedule and is_participant(user, membership))
 
 
-def can_see_meetings(user):
-    """Meeting pages (place, link, who comes) are for verified members and staff."""
+def can_see_members_part(user):
+    """Date polls, who answers a meeting and its minutes are for verified members and staff.
+    A meeting's public part (title, date, place, agenda) is for everyone."""
     return user.is_authenticated and (user.is_staff or user.is_verified_member)
+
+
+def can_see_online_link(user, membership):
+    """The video link is the group's own: never on a page or in a file an outsider receives."""
+    return is_participant(user, membership) or can_manage(user, membership)
 
 
 def can_join(user):

@@ -25,20 +25,17 @@ def _group(slug):
     return get_object_or_404(WorkingGroup.objects.active(), slug=slug)
 
 
-def _group_for_meetings(request, slug):
-    """The group, if the reader may see meetings and polls at all (verified members and staff)."""
+def _group_for_polls(request, slug):
+    """The group, if the reader may see its date polls (verified members and staff)."""
     group = _group(slug)
-    if not permissions.can_see_meetings(request.user):
+    if not permissions.can_see_members_part(request.user):
         raise PermissionDenied
     return group
 
 
-def _meeting(request, pk):
-    """The meeting if the reader may see meetings at all, else 404 (anonymous: log in)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("group").filter(group__archived_at=None), pk=pk)
-    if not permissions.can_see_meetings(request.user):
-        raise PermissionDenied
-    return meeting
+def _meeting(pk):
+    """A meeting of a live group: its public part is for everyone, so no permission here."""
+    return get_object_or_404(Meeting.objects.select_related("group").filter(group__archived_at=None), pk=pk)
 
 
 def _require(request, group, allowed):
@@ -89,6 +86,7 @@ def group_detail(request, slug):
         "participant_count": participant_count,
         "upcoming": upcoming,
         "past": past,
+        "members_part": permissions.can_see_members_part(request.user),
         "open_polls": list(group.date_polls.open()),
         "documents": list(Document.objects.visible_to(request.user).filter(group=group)[:10]),
         "can_manage": can_manage,
@@ -196,9 +194,8 @@ def section(request, theme):
 # Meetings
 
 
-@login_required
 def meeting_list(request, slug):
-    group = _group_for_meetings(request, slug)
+    group = _group(slug)
     membership = permissions.membership_for(request.user, group)
     meetings = group.meetings.all()
     context = {
@@ -226,21 +223,25 @@ def meeting_create(request, slug):
     return render(request, "groups/meeting_form.html", {"form": form, "group": group})
 
 
-@login_required
 def meeting_detail(request, pk):
-    meeting = _meeting(request, pk)
+    """Everyone sees the public part; verified members and staff also who answers and the minutes."""
+    meeting = _meeting(pk)
     membership = permissions.membership_for(request.user, meeting.group)
+    members_part = permissions.can_see_members_part(request.user)
     rsvps = list(RSVP.objects.filter(meeting=meeting).select_related("member").order_by("member__full_name"))
     mine = next((r.answer for r in rsvps if r.member_id == request.user.pk), None)
     by_answer = {answer: [r for r in rsvps if r.answer == answer] for answer in Answer.values}
     context = {
         "meeting": meeting,
         "group": meeting.group,
+        "members_part": members_part,
         "my_answer": mine,
-        "answers": [(Answer(a).label, [r.member for r in by_answer[a]]) for a in Answer.values],
+        # Seats taken is a count, public like the capacity; who answers is not.
+        "answers": [(Answer(a).label, [r.member for r in by_answer[a]]) for a in Answer.values] if members_part else [],
         "yes_count": len(by_answer[Answer.YES]),
         "is_participant": permissions.is_participant(request.user, membership),
         "can_manage": permissions.can_manage(request.user, membership),
+        "with_online_link": permissions.can_see_online_link(request.user, membership),
         "documents": list(Document.objects.visible_to(request.user).filter(meeting=meeting)),
         "answer_choices": Answer.choices,
     }
@@ -250,7 +251,7 @@ def meeting_detail(request, pk):
 @login_required
 @require_POST
 def meeting_answer(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(pk)
     _require(request, meeting.group, permissions.is_participant)
     try:
         services.answer_meeting(meeting, request.user, request.POST.get("answer", ""))
@@ -262,7 +263,7 @@ def meeting_answer(request, pk):
 
 
 def _managed_meeting(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(pk)
     _require(request, meeting.group, permissions.can_manage)
     return meeting
 
@@ -302,11 +303,10 @@ def meeting_minutes(request, pk):
     return render(request, "groups/minutes_form.html", {"form": form, "meeting": meeting, "group": meeting.group})
 
 
-@login_required
 def meeting_ics(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(pk)
     membership = permissions.membership_for(request.user, meeting.group)
-    with_link = permissions.is_participant(request.user, membership) or permissions.can_manage(request.user, membership)
+    with_link = permissions.can_see_online_link(request.user, membership)
     body = ics.calendar_for([meeting], name=meeting.title, with_online_link=with_link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incontro-{meeting.pk}.ics"'
@@ -332,13 +332,13 @@ def calendar_feed(request, token):
 
 
 def _poll(request, slug, pk):
-    group = _group_for_meetings(request, slug)
+    group = _group_for_polls(request, slug)
     return get_object_or_404(DatePoll.objects.select_related("group", "meeting"), group=group, pk=pk)
 
 
 @login_required
 def poll_list(request, slug):
-    group = _group_for_meetings(request, slug)
+    group = _group_for_polls(request, slug)
     membership = permissions.membership_for(request.user, group)
     polls = group.date_polls.select_related("meeting").prefetch_related("slots")
     context = {

@@ -70,5 +70,6 @@ def clock(value):
 
 @register.filter
 def iso(value):
-    """For <time datetime="…">: the moment with its offset, 2020-07-06T18:30:00+02:00."""
-    return _local(value)[0].isoformat() if value else ""
+    """For <time datetime="…">: the moment with its offset, 2020-07-06T18:30:00+02:00
+    (whole seconds: the HTML checker refuses microseconds there)."""
+    return _local(value)[0].isoformat(timespec="seconds") if value else ""

@@ -39,12 +39,14 @@ def test_signup_errors_are_announced_and_tied_to_fields(new_page, transactional_
     assert [v["id"] for v in results.response["violations"] if v["impact"] in SERIOUS] == []
 
 
-def test_member_pages_have_no_serious_accessibility_violation(new_page, transactional_db):
-    """The pages a participant uses: group, meeting, date poll, new poll form."""
+def test_member_pages_have_no_serious_accessibility_violation(new_page, transactional_db, tmp_path):
+    """The pages a participant uses: group, meeting, date poll, new poll form; as the browser
+    holds them after scripts ran, they are also valid HTML."""
     from groups import services
     from groups.enums import Answer
     from tests.browser.conftest import log_in
     from tests.factories import PASSWORD, DateSlotFactory, FacilitatorFactory, MeetingFactory
+    from tests.html_check import nu_errors
 
     facilitator = FacilitatorFactory()
     meeting = MeetingFactory(group=facilitator.group, agenda="Ordine del giorno")
@@ -53,6 +55,7 @@ def test_member_pages_have_no_serious_accessibility_violation(new_page, transact
     page = new_page(bypass_csp=True)
     log_in(page, facilitator.member, PASSWORD)
     group = facilitator.group.slug
+    rendered = {}
     for path in (
         "/",
         f"/gruppi/{group}/",
@@ -70,3 +73,5 @@ def test_member_pages_have_no_serious_accessibility_violation(new_page, transact
             if v["impact"] in SERIOUS
         ]
         assert serious == [], path
+        rendered[path] = page.content()
+    assert nu_errors(rendered, tmp_path) == []

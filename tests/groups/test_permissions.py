@@ -3,14 +3,18 @@
 A: anonymous, U: registered but not verified, O: verified member outside the
 group, P: participant, F: facilitator, S: staff (not in the group).
 "login" means a redirect to the login page; an outsider never gets the object.
+A meeting's public part (title, date, place, agenda) is for everyone; date polls,
+who answers and the minutes are for verified members and staff.
 """
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import escape
 
 from groups import services
-from groups.enums import DocumentVisibility, MembershipState
+from groups.enums import Answer, DocumentVisibility, MeetingStatus, MembershipState
+from groups.models import DatePoll, Meeting
 from tests.factories import (
     DatePollFactory,
     DateSlotFactory,
@@ -29,11 +33,13 @@ ROLES = ["A", "U", "O", "P", "F", "S"]
 MATRIX = [
     ("get", "/gruppi/", {}, [200, 200, 200, 200, 200, 200]),
     ("get", "/gruppi/{group}/", {}, [200, 200, 200, 200, 200, 200]),
+    ("get", "/formazione/", {}, [200, 200, 200, 200, 200, 200]),
     ("post", "/gruppi/{group}/partecipa/", {}, ["login", 302, 302, 302, 302, 302]),
-    ("get", "/gruppi/{group}/incontri/", {}, ["login", 403, 200, 200, 200, 200]),
+    ("post", "/gruppi/{group}/lascia/", {}, ["login", 302, 302, 302, 302, 302]),
+    ("get", "/gruppi/{group}/incontri/", {}, [200, 200, 200, 200, 200, 200]),
     ("get", "/gruppi/{group}/incontri/nuovo/", {}, ["login", 403, 403, 403, 200, 200]),
-    ("get", "/incontri/{meeting}/", {}, ["login", 403, 200, 200, 200, 200]),
-    ("get", "/incontri/{meeting}.ics", {}, ["login", 403, 200, 200, 200, 200]),
+    ("get", "/incontri/{meeting}/", {}, [200, 200, 200, 200, 200, 200]),
+    ("get", "/incontri/{meeting}.ics", {}, [200, 200, 200, 200, 200, 200]),
     ("post", "/incontri/{meeting}/risposta/", {"answer": "yes"}, ["login", 403, 403, 302, 302, 403]),
     ("get", "/incontri/{meeting}/modifica/", {}, ["login", 403, 403, 403, 200, 200]),
     ("get", "/incontri/{meeting}/verbale/", {}, ["login", 403, 403, 403, 200, 200]),
@@ -44,11 +50,14 @@ MATRIX = [
     ("post", "/gruppi/{group}/date/{poll}/", {"slot_{slot}": "yes"}, ["login", 403, 403, 302, 302, 403]),
     ("post", "/gruppi/{group}/date/{poll}/chiudi/", {"slot": "{slot}"}, ["login", 403, 403, 403, 302, 302]),
     ("get", "/gruppi/{group}/documenti/nuovo/", {}, ["login", 403, 403, 403, 200, 200]),
+    ("get", "/documenti/", {}, [200, 200, 200, 200, 200, 200]),
     ("get", "/documenti/{document}/scarica/", {}, [404, 404, 404, 200, 200, 200]),
     ("post", "/gruppi/{group}/richieste/{pending}/", {"decision": "approve"}, ["login", 403, 403, 403, 302, 302]),
     ("get", "/gruppi/{group}/partecipanti/", {}, ["login", 403, 403, 403, 200, 200]),
     ("post", "/gruppi/{group}/partecipanti/{participant}/facilitatore/", {}, ["login", 403, 403, 403, 302, 302]),
     ("get", "/profilo/preferenze/", {}, ["login", 200, 200, 200, 200, 200]),
+    # The secret address is the key, whoever holds it: here the participant's.
+    ("get", "/calendario/{feed}.ics", {}, [200, 200, 200, 200, 200, 200]),
 ]
 
 
@@ -75,11 +84,13 @@ def world(db, settings, tmp_path):
     ids = {
         "group": group.slug,
         "meeting": MeetingFactory(group=group).pk,
+        "meeting_group": group.pk,
         "poll": slot.poll_id,
         "slot": slot.pk,
         "document": document.pk,
         "pending": pending.pk,
         "participant": participant.pk,
+        "feed": participant.member.ensure_calendar_token(),
     }
     return people, ids
 
@@ -116,29 +127,75 @@ def test_archived_group_and_its_meetings_are_gone_for_everyone(client, world, ro
         client.force_login(people[role])
 
     assert client.get(f"/gruppi/{meeting.group.slug}/").status_code == 404
-    assert client.get(f"/incontri/{meeting.pk}/").status_code in (302, 404)
+    assert client.get(f"/gruppi/{meeting.group.slug}/incontri/").status_code == 404
+    assert client.get(f"/incontri/{meeting.pk}/").status_code == 404
+    assert client.get(f"/incontri/{meeting.pk}.ics").status_code == 404
+
+
+@pytest.mark.parametrize(("role", "sees_link"), list(zip(ROLES, [False, False, False, True, True, True], strict=True)))
+def test_online_link_only_in_what_the_group_receives(client, world, role, sees_link):
+    people, ids = world
+    meeting = MeetingFactory(group_id=ids["meeting_group"], location="", online_url="https://meet.example/segreto")
     if people[role] is not None:
-        assert client.get(f"/incontri/{meeting.pk}/").status_code == 404
+        client.force_login(people[role])
+
+    received = [
+        client.get(f"/incontri/{meeting.pk}/").content,
+        client.get(f"/incontri/{meeting.pk}.ics").content,
+        client.get(f"/gruppi/{ids['group']}/").content,
+        client.get(f"/gruppi/{ids['group']}/incontri/").content,
+    ]
+
+    assert [b"meet.example/segreto" in body for body in received] == [sees_link, sees_link, False, False]
 
 
-def test_online_link_shown_only_to_participants(client, world):
+@pytest.mark.parametrize("role", ["A", "U"])
+def test_meeting_page_shows_outsiders_its_public_part_only(client, world, role):
     people, ids = world
-    meeting = MeetingFactory(group__slug="altro", location="", online_url="https://meet.example/segreto")
-    insider = MembershipFactory(group=meeting.group).member
+    meeting = MeetingFactory(
+        group_id=ids["meeting_group"],
+        title="Regole per i bandi",
+        location="Via Example 1, Milano",
+        agenda="Bozza delle regole.",
+        minutes="Verbale riservato.",
+    )
+    services.answer_meeting(meeting, people["P"], Answer.MAYBE)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED)
+    if people[role] is not None:
+        client.force_login(people[role])
 
-    client.force_login(people["O"])
-    page, ics = client.get(f"/incontri/{meeting.pk}/"), client.get(f"/incontri/{meeting.pk}.ics")
-    client.force_login(insider)
-    insider_ics = client.get(f"/incontri/{meeting.pk}.ics")
+    html = client.get(f"/incontri/{meeting.pk}/").content.decode()
 
-    assert b"meet.example/segreto" not in page.content and b"meet.example/segreto" not in ics.content
-    assert b"meet.example/segreto" in insider_ics.content
+    public = ["Regole per i bandi", "Via Example 1, Milano", "Bozza delle regole.", "incontro è stato annullato"]
+    private = ["Verbale riservato.", people["P"].full_name, "Chi viene", 'name="answer"']
+    assert [text in html for text in public] == [True] * len(public)
+    assert [text in html for text in private] == [False] * len(private)
 
 
-def test_meeting_place_hidden_from_visitors_on_group_page(client, world):
+def test_meeting_form_tells_who_will_read_what(client, world):
     people, ids = world
-    MeetingFactory(group__slug="aperto", location="Via Segreta 1")
+    client.force_login(people["F"])
 
-    assert "Via Segreta 1" not in client.get("/gruppi/aperto/").content.decode()
-    client.force_login(people["O"])
-    assert "Via Segreta 1" in client.get("/gruppi/aperto/").content.decode()
+    html = client.get(f"/gruppi/{ids['group']}/incontri/nuovo/").content.decode()
+
+    assert "Titolo, data, luogo e ordine del giorno sono pubblici" in html
+
+
+def test_meeting_place_shown_to_visitors_on_group_page(client, world):
+    people, ids = world
+    MeetingFactory(group__slug="aperto", location="Via Example 1")
+
+    assert "Via Example 1" in client.get("/gruppi/aperto/").content.decode()
+
+
+@pytest.mark.parametrize(("role", "linked"), list(zip(ROLES, [False, False, True, True, True, True], strict=True)))
+def test_date_polls_linked_only_for_who_may_open_them(client, world, role, linked):
+    people, ids = world
+    if people[role] is not None:
+        client.force_login(people[role])
+
+    html = client.get(f"/gruppi/{ids['group']}/").content.decode()
+
+    poll_links = [f'href="/gruppi/{ids["group"]}/date/{ids["poll"]}/"', f'href="/gruppi/{ids["group"]}/date/"']
+    assert [link in html for link in poll_links] == [linked, linked]
+    assert escape(DatePoll.objects.get(pk=ids["poll"]).title) in html

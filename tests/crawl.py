@@ -1,0 +1,184 @@
+"""Follow every link a person sees, with Django's test client, and keep what each answered.
+
+The crawler reads a[href] and the actions of GET forms (a form without a method is a GET),
+stays on the site, never posts, and leaves out the admin, static files and allauth's account
+pages other than log-in and sign-up (they manage the reader's own account). A site of
+thousands of meetings stays cheap: from each page it follows at most `per_shape` links of
+one URL pattern (`incontri/<int:pk>/`), so every group's page gets a sample of its meetings.
+"""
+
+from collections import Counter, deque
+from dataclasses import dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponseBase
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+LOGIN = "/account/login/"
+SIGNUP = "/account/signup/"
+NOT_FOLLOWED = ("/admin/", "/static/", "/media/", "/account/")
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+@dataclass
+class Visit:
+    url: str
+    found_on: str | None
+    response: HttpResponseBase
+
+    @property
+    def status(self):
+        return self.response.status_code
+
+    @property
+    def redirects_to_login(self):
+        return self.status in REDIRECTS and self.response["Location"].startswith(LOGIN)
+
+    @property
+    def is_html(self):
+        return self.response.get("Content-Type", "").startswith("text/html")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href") is not None:
+            self.found.append(attrs["href"])
+        elif tag == "form" and (attrs.get("method") or "get").lower() == "get":
+            self.found.append(attrs.get("action") or "")
+
+
+def links_in(html, page_url):
+    """The site addresses `html` links to, absolute paths with their query, without fragments."""
+    parser = _Links()
+    parser.feed(html)
+    links = []
+    for href in parser.found:
+        href = href.strip()
+        if href.startswith("#"):
+            continue
+        parts = urlsplit(urljoin(page_url, href))
+        if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+            continue
+        links.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return links
+
+
+def followed(url):
+    path = urlsplit(url).path
+    if path.startswith((LOGIN, SIGNUP)):
+        return True
+    return not path.startswith(NOT_FOLLOWED)
+
+
+def shape(url):
+    """The URL pattern an address belongs to, e.g. `incontri/<int:pk>/`; unknown paths are their own shape."""
+    path = urlsplit(url).path
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return path
+
+
+def crawl(client, start="/", *, per_shape=3):
+    """Every page reachable from `start` by links, as the client's logged-in person (or a visitor)."""
+    queue = deque([(start, None)])
+    seen, visits = set(), []
+    while queue:
+        url, found_on = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        visit = Visit(url, found_on, response)
+        visits.append(visit)
+        if response.streaming:
+            # Read a download to its end: the test client then closes the file without
+            # closing the test's database connection, which response.close() would do.
+            b"".join(response.streaming_content)
+        elif visit.status in REDIRECTS:
+            location = urljoin(url, response["Location"])
+            if followed(location):
+                queue.append((location, url))
+        elif visit.is_html:
+            per_page = Counter()
+            for link in links_in(response.content.decode(), url):
+                if link not in seen and followed(link) and per_page[shape(link)] < per_shape:
+                    per_page[shape(link)] += 1
+                    queue.append((link, url))
+    return visits
+
+
+def demo_world():
+    """The three working groups as `make run` seeds them, with what a lived-in portal has:
+    participants and a facilitator, past, upcoming, online and cancelled meetings with minutes,
+    an open and a closed date poll, a pending request, and documents (files and links) of each
+    visibility; files go to MEDIA_ROOT, so point it at a temporary folder. Returns the people
+    by role: U registered but not verified, O verified but in no group, P participant,
+    F facilitator, S staff."""
+    from groups import services
+    from groups.demo import seed_group_activity, seed_working_groups
+    from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
+    from tests.factories import (
+        DateSlotFactory,
+        MeetingFactory,
+        MemberFactory,
+        MembershipFactory,
+        StaffFactory,
+        VerifiedMemberFactory,
+    )
+
+    groups = seed_working_groups()
+    calls, training, research = groups
+    people = [VerifiedMemberFactory(visibility=v) for v in ("members", "members", "private", "members")]
+    seed_group_activity(groups, {group.slug: people for group in groups})
+    facilitator, participant = people[0], people[1]
+    research.join_policy = JoinPolicy.BY_REQUEST
+    research.save(update_fields=["join_policy"])
+    MembershipFactory(group=research, state=MembershipState.PENDING)
+
+    soon = timezone.now() + timedelta(days=4)
+    online = MeetingFactory(
+        group=training,
+        title="Incontro online",
+        location="",
+        online_url="https://meet.example/formazione",
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=1),
+        capacity=20,
+    )
+    services.answer_meeting(online, participant, Answer.YES)
+    cancelled = MeetingFactory(group=training, title="Incontro annullato")
+    services.cancel_meeting(cancelled, actor=facilitator)
+    closed = DateSlotFactory(poll__group=calls, poll__title="Data dell'incontro di settembre").poll
+    services.vote(closed, participant, {closed.slots.get().pk: Answer.YES})
+    services.close_poll(closed, closed.slots.get(), actor=facilitator)
+
+    past = training.meetings.get(title="Primo incontro del gruppo")
+    for visibility in DocumentVisibility.values:
+        services.add_document(
+            training,
+            actor=facilitator,
+            title=f"Verbale ({visibility})",
+            visibility=visibility,
+            upload=SimpleUploadedFile(f"verbale-{visibility}.pdf", b"%PDF-1.4 verbale"),
+            meeting=past,
+        )
+        services.add_document(
+            calls, actor=facilitator, title=f"Link ({visibility})", visibility=visibility, url="https://example.org/x"
+        )
+    return {
+        "U": MemberFactory(),
+        "O": VerifiedMemberFactory(),
+        "P": participant,
+        "F": facilitator,
+        "S": StaffFactory(),
+    }

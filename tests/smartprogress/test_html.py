@@ -1,0 +1,155 @@
+"""Every page is valid HTML for the W3C Nu checker, with headings in order and a title;
+public pages say what they are about in a meta description.
+
+The pages: every page the crawler reaches as each kind of person (admin excluded), and the
+pages the browser journeys reach through forms, in the states they see them:
+- test_signup_journey.py: a visitor on /, the sign-up form, its errors, "check your e-mail",
+  the confirmation page; the new person's dashboard and verification page (errors, asked);
+  staff's /admin/ starts on the log-in page; the verified member's dashboard.
+- test_group_journey.py: a verified member logs in, opens /gruppi/ and a group, joins it,
+  proposes dates (form, errors, the new poll); others vote; the facilitator reads the results
+  and closes the poll (the new meeting); the member answers the meeting.
+- test_accessibility.py: /, log-in, sign-up (and its errors), /gruppi/, a group, /documenti/,
+  /privacy/ as a visitor; dashboard, group, meeting, poll, poll and meeting forms, /profilo/ as
+  a facilitator.
+- test_htmx_focus.py: a group page as a verified member, before and after joining.
+GET pages come from the crawl; journey_pages() adds what only a POST shows.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from groups.models import DatePoll
+from tests.crawl import crawl, demo_world
+from tests.html_check import nu_errors, outline, skipped_levels
+
+# A visitor, U registered but not verified, O verified outside the groups, P participant,
+# F facilitator, S staff.
+ROLES = ["A", "U", "O", "P", "F", "S"]
+SITE = " · Smart in Progress"
+
+
+@pytest.fixture
+def people(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return demo_world()
+
+
+def _as(client, person):
+    client.logout()
+    if person is not None:
+        client.force_login(person)
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def journey_pages(client, people, on_commit):
+    """The pages the browser journeys reach by posting forms, in the states they see them."""
+    pages = {}
+
+    def keep(name, response):
+        assert response.status_code == 200, name
+        pages[name] = response.content.decode()
+
+    # test_signup_journey.py and test_accessibility.py: a visitor signs up and confirms.
+    _as(client, None)
+    keep("A sign-up with errors", client.post("/account/signup/", {}))
+    keep("A log-in with errors", client.post("/account/login/", {"login": "nessuno@soci.example", "password": "x"}))
+    with on_commit(execute=True):
+        signup = {
+            "full_name": "Anna Verdi",
+            "email": "anna.verdi@soci.example",
+            "password1": "Ciclamino-Rosso-77",
+            "password2": "Ciclamino-Rosso-77",
+            "privacy": "on",
+        }
+        keep("A sign-up sent", client.post("/account/signup/", signup, follow=True))
+    link = re.search(r"https?://[^/\s]+(/account/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    keep("A confirm e-mail", client.get(link))
+    # The new person asks for verification, first with a wrong number.
+    _as(client, people["U"])
+    keep("U verification with errors", client.post("/profilo/verifica/", {"membership_number": "12ab"}))
+    keep("U verification asked", client.post("/profilo/verifica/", {"membership_number": "004321"}, follow=True))
+
+    # test_group_journey.py: a member joins, proposes dates, the group votes, the facilitator
+    # closes the poll, the member answers the meeting.
+    _as(client, people["O"])
+    keep("O joined", client.post("/gruppi/formazione/partecipa/", follow=True))
+    now = timezone.now()
+    poll = {
+        "title": "Aree di formazione 2021",
+        "duration": "120",
+        "closes_at": _local(now + timedelta(days=5)),
+        "slot_1": _local(now + timedelta(days=8)),
+        "slot_2": _local(now + timedelta(days=9)),
+    }
+    past = _local(now - timedelta(days=1))
+    keep("O poll form with errors", client.post("/gruppi/formazione/date/nuovo/", {**poll, "slot_1": past}))
+    keep("O poll created", client.post("/gruppi/formazione/date/nuovo/", poll, follow=True))
+    created = DatePoll.objects.get(title="Aree di formazione 2021")
+    votes = {f"slot_{slot.pk}": "yes" for slot in created.slots.all()}
+    _as(client, people["P"])
+    keep("P voted", client.post(f"/gruppi/formazione/date/{created.pk}/", votes, follow=True))
+    _as(client, people["F"])
+    keep("F poll results", client.get(f"/gruppi/formazione/date/{created.pk}/"))
+    chosen = {"slot": created.slots.first().pk}
+    closed = client.post(f"/gruppi/formazione/date/{created.pk}/chiudi/", chosen, follow=True)
+    keep("F poll closed", closed)
+    keep("F meeting form with errors", client.post("/gruppi/formazione/incontri/nuovo/", {"title": ""}))
+    _as(client, people["O"])
+    meeting = closed.redirect_chain[-1][0]
+    keep("O answered", client.post(f"{meeting}risposta/", {"answer": "yes"}, follow=True))
+    return pages
+
+
+def crawled_pages(client, people):
+    pages = {}
+    for role in ROLES:
+        _as(client, people.get(role))
+        for visit in crawl(client):
+            if visit.is_html:
+                pages[f"{role} {visit.url}"] = visit.response.content.decode()
+    return pages
+
+
+def test_every_page_is_valid_html_with_headings_in_order(client, people, tmp_path, django_capture_on_commit_callbacks):
+    pages = crawled_pages(client, people) | journey_pages(client, people, django_capture_on_commit_callbacks)
+
+    structure = []
+    for name, html in pages.items():
+        levels, description, title = outline(html)
+        structure += [f"{name}: {problem}" for problem in skipped_levels(levels)]
+        if not description:
+            structure.append(f"{name}: no meta description")
+        if not title.endswith(SITE) or title == SITE.strip(" ·"):
+            structure.append(f"{name}: title {title!r}")
+    assert structure == []
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    assert nu_errors(pages, folder) == []
+
+
+def test_public_pages_each_describe_themselves(client, people):
+    urls = [
+        "/",
+        "/gruppi/",
+        "/gruppi/formazione/",
+        "/formazione/",
+        "/gruppi/formazione/incontri/",
+        f"/incontri/{people['P'].rsvps.first().meeting_id}/",
+        "/documenti/",
+        "/privacy/",
+        "/account/login/",
+        "/account/signup/",
+    ]
+
+    descriptions = [outline(client.get(url).content.decode())[1] for url in urls]
+
+    assert len(set(descriptions)) == len(urls)
+    assert "" not in descriptions

@@ -1,0 +1,53 @@
+"""No dead ends: every link a person sees opens for them, visitors and people not yet
+verified included (a meeting's public part is for everyone)."""
+
+import pytest
+
+from tests.crawl import LOGIN, SIGNUP, crawl, demo_world, shape
+
+# A visitor, U registered but not verified, O verified outside the groups, P participant,
+# F facilitator, S staff.
+ROLES = ["A", "U", "O", "P", "F", "S"]
+OUTSIDERS = ["A", "U"]
+
+
+@pytest.fixture
+def people(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return demo_world()
+
+
+def _log_in(client, people, role):
+    if role != "A":
+        client.force_login(people[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_a_person_sees_opens_for_them(client, people, role):
+    _log_in(client, people, role)
+
+    visits = crawl(client)
+
+    dead_ends = [
+        (visit.found_on, visit.url, visit.status)
+        for visit in visits
+        if visit.found_on is not None
+        and not visit.url.startswith((LOGIN, SIGNUP))
+        and (visit.status in (403, 404) or visit.redirects_to_login)
+    ]
+    assert dead_ends == []
+    # The crawl went where the links are: the public part of meetings and their calendar files.
+    reached = {shape(visit.url) for visit in visits if visit.status == 200}
+    expected = {"gruppi/<slug:slug>/incontri/", "incontri/<int:pk>/", "incontri/<int:pk>.ics"}
+    assert expected - reached == set()
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_nothing_an_outsider_receives_carries_an_online_link(client, people, role):
+    _log_in(client, people, role)
+
+    visits = crawl(client)
+
+    pages = [visit for visit in visits if not visit.response.streaming]
+    assert [visit.url for visit in pages if b"meet.example" in visit.response.content] == []
+    assert [visit for visit in pages if visit.url.endswith(".ics")] != []
