@@ -405,14 +405,13 @@ def add_document(group, *, actor, title, visibility, description="", upload=None
 
 def check_upload(upload):
     """The file's real type, or a ValidationError (on the "file" field) saying why it is refused."""
+    # The code goes on the inner error: ValidationError ignores `code` next to a dict.
     if upload.size > filetypes.MAX_DOCUMENT_SIZE:
-        raise ValidationError({"file": _("The file is larger than 20 MB.")}, code="too_large")
+        raise ValidationError({"file": ValidationError(_("The file is larger than 20 MB."), code="too_large")})
     mime = filetypes.sniff(upload)
     if mime is None:
-        raise ValidationError(
-            {"file": _("This kind of file cannot be shared: use PDF, ODT/ODS, DOCX/XLSX or an image.")},
-            code="file_type",
-        )
+        message = _("This kind of file cannot be shared: use PDF, ODT/ODS, DOCX/XLSX or an image.")
+        raise ValidationError({"file": ValidationError(message, code="file_type")})
     return mime
 
 
