@@ -24,7 +24,6 @@ from groups.models import (
     PollReminder,
     WorkingGroup,
 )
-from members.enums import MemberStatus
 from members.models import ActionLog
 from notifications.services import queue_email
 
@@ -44,8 +43,10 @@ REMINDER_PREFERENCE = {
 POLL_REMINDER_LEAD = timedelta(hours=24)
 
 
-def _participants(group):
-    return [m.member for m in Membership.objects.active().filter(group=group).select_related("member")]
+def _participants(group, **filters):
+    """Who takes part in the group: the people its meeting and poll pages are for."""
+    memberships = Membership.objects.taking_part().filter(group=group, **filters).select_related("member")
+    return [m.member for m in memberships]
 
 
 def _notify(members, template, context, *, skip=None):
@@ -72,10 +73,7 @@ def join_group(group, member):
     if group.join_policy == JoinPolicy.BY_REQUEST:
         membership = Membership.objects.create(group=group, member=member, state=MembershipState.PENDING)
         ActionLog.record(membership, "group.join_requested", actor=member)
-        facilitators = [
-            m.member
-            for m in Membership.objects.active().filter(group=group, role=Role.FACILITATOR).select_related("member")
-        ]
+        facilitators = _participants(group, role=Role.FACILITATOR)
         _notify(facilitators, "groups/email/join_request", {"group": group, "applicant": member})
         return membership
     membership = Membership.objects.create(
@@ -88,7 +86,7 @@ def join_group(group, member):
 def _check_room(group):
     """Call with the group row locked: counts the participants, not the pending requests."""
     full = group.max_participants is not None and (
-        Membership.objects.active().filter(group=group).count() >= group.max_participants
+        Membership.objects.taking_part().filter(group=group).count() >= group.max_participants
     )
     if full:
         raise ValidationError(_("This group is full."), code="full")
@@ -110,6 +108,12 @@ def leave_group(group, member):
 def approve_request(membership, *, actor):
     if membership.state != MembershipState.PENDING:
         return False
+    if not membership.member.is_verified_member:
+        # Approved, they would still not take part: their e-mail would promise a group they cannot see.
+        raise ValidationError(
+            _("%(member)s is no longer a verified member: decline the request.") % {"member": membership.member},
+            code="not_verified",
+        )
     _check_room(WorkingGroup.objects.select_for_update().get(pk=membership.group_id))
     membership.state = MembershipState.ACTIVE
     membership.joined_at = timezone.now()
@@ -131,7 +135,7 @@ def decline_request(membership, *, actor):
 
 @transaction.atomic
 def appoint_facilitator(membership, *, actor):
-    if membership.state != MembershipState.ACTIVE or membership.role == Role.FACILITATOR:
+    if membership.role == Role.FACILITATOR or not Membership.objects.taking_part().filter(pk=membership.pk).exists():
         return False
     membership.role = Role.FACILITATOR
     membership.save(update_fields=["role"])
@@ -199,7 +203,10 @@ def cancel_meeting(meeting, *, actor):
 
 
 def _who_answered(meeting):
-    return [r.member for r in meeting.rsvps.select_related("member")]
+    """Who answered and still takes part: an answer given before leaving the cooperative
+    does not keep the meeting's page, or its e-mails, open."""
+    taking_part = Membership.objects.taking_part().filter(group=meeting.group_id).values("member")
+    return [r.member for r in meeting.rsvps.filter(member__in=taking_part).select_related("member")]
 
 
 @transaction.atomic
@@ -325,11 +332,6 @@ def _claim(model, **fields):
     return True
 
 
-def _reminded(memberships):
-    """Active participants who are still verified members of the cooperative."""
-    return memberships.active().filter(member__is_active=True, member__status=MemberStatus.VERIFIED)
-
-
 def send_due_meeting_reminders(now=None):
     now = now or timezone.now()
     sent = 0
@@ -342,7 +344,8 @@ def send_due_meeting_reminders(now=None):
         for meeting in meetings:
             said_no = meeting.rsvps.filter(answer=Answer.NO).values("member")
             memberships = (
-                _reminded(Membership.objects.filter(group=meeting.group))
+                Membership.objects.taking_part()
+                .filter(group=meeting.group)
                 .exclude(member__in=said_no)
                 .exclude(**{f"member__notification_preferences__{REMINDER_PREFERENCE[kind]}": False})
                 .exclude(member__in=MeetingReminder.objects.filter(meeting=meeting, kind=kind).values("member"))
@@ -365,7 +368,8 @@ def send_due_poll_reminders(now=None):
     for poll in polls.select_related("group"):
         voters = DateVote.objects.filter(slot__poll=poll).values("member")
         memberships = (
-            _reminded(Membership.objects.filter(group=poll.group))
+            Membership.objects.taking_part()
+            .filter(group=poll.group)
             .exclude(member__in=voters)
             .exclude(member__notification_preferences__poll_reminder=False)
             .exclude(member__in=PollReminder.objects.filter(poll=poll).values("member"))

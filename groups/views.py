@@ -73,7 +73,7 @@ def group_detail(request, slug):
     group = get_object_or_404(WorkingGroup.objects.active().prefetch_related("prompts"), slug=slug)
     membership = permissions.membership_for(request.user, group)
     can_manage = permissions.can_manage(request.user, membership)
-    participants = Membership.objects.active().filter(group=group)
+    participants = Membership.objects.taking_part().filter(group=group)
     # Facilitators see every participant of their group; others see who chose to be seen.
     shown = participants if can_manage else participants.filter(member__in=Member.objects.visible_to(request.user))
     shown = list(shown.select_related("member").order_by("-role", "member__full_name")[:PARTICIPANTS_ON_GROUP_PAGE])
@@ -150,7 +150,10 @@ def participants(request, slug):
     group = _group(slug)
     _require(request, group, permissions.can_manage)
     memberships = (
-        Membership.objects.active().filter(group=group).select_related("member").order_by("-role", "member__full_name")
+        Membership.objects.taking_part()
+        .filter(group=group)
+        .select_related("member")
+        .order_by("-role", "member__full_name")
     )
     page = Paginator(memberships, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "groups/participants.html", {"group": group, "page": page})
@@ -167,8 +170,13 @@ def _managed_membership(request, slug, pk):
 def decide_request(request, slug, pk):
     membership = _managed_membership(request, slug, pk)
     if request.POST.get("decision") == "approve":
-        if services.approve_request(membership, actor=request.user):
-            messages.success(request, _("%(member)s is now a participant.") % {"member": membership.member})
+        try:
+            approved = services.approve_request(membership, actor=request.user)
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            if approved:
+                messages.success(request, _("%(member)s is now a participant.") % {"member": membership.member})
     elif services.decline_request(membership, actor=request.user):
         messages.success(request, _("Request declined; %(member)s has been told.") % {"member": membership.member})
     return redirect("groups:detail", slug)
