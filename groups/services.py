@@ -152,11 +152,25 @@ def _check_times(starts_at, ends_at):
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")}, code="ends_before_start")
 
 
+def _check_fields(fields):
+    """What any caller passes must fit the columns (a place of 10,000 characters, a link
+    that is not one), or the database would refuse it with an error page."""
+    errors = {}
+    for name, value in fields.items():
+        try:
+            Meeting._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
 MEETING_FIELDS = ("title", "agenda", "starts_at", "ends_at", "location", "online_url", "capacity")
 
 
 @transaction.atomic
 def create_meeting(group, *, actor, notify=True, **fields):
+    _check_fields(fields)
     _check_times(fields["starts_at"], fields["ends_at"])
     meeting = Meeting.objects.create(group=group, created_by=actor, **fields)
     ActionLog.record(meeting, "meeting.created", actor=actor)
@@ -172,6 +186,7 @@ def update_meeting(meeting, *, actor, **fields):
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
+    _check_fields(fields)
     _check_times(fields.get("starts_at", meeting.starts_at), fields.get("ends_at", meeting.ends_at))
     new_start = fields.get("starts_at", meeting.starts_at) != meeting.starts_at
     moved = new_start or fields.get("ends_at", meeting.ends_at) != meeting.ends_at
@@ -282,8 +297,9 @@ def vote(poll, member, answers):
 
 
 @transaction.atomic
-def close_poll(poll, slot, *, actor):
-    """A facilitator closes the poll on a date: the meeting is created and the group told."""
+def close_poll(poll, slot, *, actor, location="", online_url=""):
+    """A facilitator closes the poll on a date, saying where the group meets: the meeting
+    is created and the group told."""
     poll = DatePoll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != PollStatus.OPEN:
         raise ValidationError(_("This poll is already closed."), code="closed")
@@ -299,6 +315,8 @@ def close_poll(poll, slot, *, actor):
         agenda=poll.description,
         starts_at=slot.starts_at,
         ends_at=slot.starts_at + poll.duration,
+        location=location,
+        online_url=online_url,
     )
     poll.status, poll.chosen_slot, poll.meeting = PollStatus.CLOSED, slot, meeting
     poll.save(update_fields=["status", "chosen_slot", "meeting"])

@@ -128,7 +128,7 @@ def _poll_created(world):
 
 def _poll_closed(world):
     slot = DateSlotFactory(poll=DatePollFactory(group=world.group))
-    services.close_poll(slot.poll, slot, actor=world.people["F"])
+    services.close_poll(slot.poll, slot, actor=world.people["F"], online_url=LINK)
 
 
 def _reminders(world):
@@ -175,7 +175,7 @@ def test_group_email_goes_exactly_to_who_may_see_its_page(event, kinds, predicat
 
 def test_online_link_reaches_only_who_sees_it_on_the_meeting_page(client):
     world = World(meeting_in=timedelta(days=1))
-    for event in (_reminders, _meeting_moved, _meeting_cancelled):
+    for event in (_reminders, _meeting_moved, _meeting_cancelled, _poll_closed):
         event(world)
     sent_the_link = {
         label
