@@ -430,10 +430,12 @@ def _poll_page(request, poll, membership, slots, *, vote_form=None, close_form=N
 
 
 @login_required
-@require_POST
 def poll_close(request, slug, pk):
     poll = _poll(request, slug, pk)
     membership = _require(request, poll.group, permissions.can_manage)
+    if request.method != "POST":
+        # A refused closing is shown at this address; the language switch then comes back here.
+        return redirect("groups:poll", slug, poll.pk)
     if request.POST.get("without_date"):
         if services.cancel_poll(poll, actor=request.user):
             messages.success(request, _("Poll closed without choosing a date."))

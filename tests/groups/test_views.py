@@ -447,6 +447,8 @@ def test_poll_close_with_bad_input_says_why_and_keeps_what_was_typed(client, dat
         assert f'value="{slot.pk}" checked' in html
     poll.refresh_from_db()
     assert (poll.status, Meeting.objects.count()) == (PollStatus.OPEN, 0)
+    page = f"/gruppi/{poll.group.slug}/date/{poll.pk}/"
+    assert client.get(f"{page}chiudi/").url == page
 
 
 def test_upload_with_unusable_name_is_saved_as_documento(client, settings, tmp_path):
