@@ -3,10 +3,11 @@ from datetime import UTC, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from groups.enums import Answer
-from groups.models import Document, Meeting
+from groups.models import DateSlot, Document, Meeting
 from groups.services import MAX_SLOTS
 from members.validators import validate_sane_date
 
@@ -41,23 +42,32 @@ def datetime_field(label, **kwargs):
     )
 
 
-def link_field(label, help_text):
-    # A link typed without a scheme (meet.example/abc) is taken as https.
-    return forms.URLField(label=label, help_text=help_text, required=False, assume_scheme="https", max_length=500)
+def link_field(label, help_text, *, model_field):
+    """A link typed without a scheme (meet.example/abc) is taken as https; as long as the
+    column that stores it allows, so a long link gets a message, not an error page."""
+    return forms.URLField(
+        label=label, help_text=help_text, required=False, assume_scheme="https", max_length=model_field.max_length
+    )
+
+
+def meeting_link_field():
+    online_url = Meeting._meta.get_field("online_url")
+    return link_field(_("Online link"), _("Link to the video call, if any."), model_field=online_url)
+
+
+LOCATION_HELP = _("Address, or leave empty for an online meeting.")
 
 
 class MeetingForm(forms.ModelForm):
     starts_at = datetime_field(_("Starts at"))
     ends_at = datetime_field(_("Ends at"))
-    online_url = link_field(_("Online link"), _("Link to the video call, if any."))
+    online_url = meeting_link_field()
 
     class Meta:
         model = Meeting
         fields = ["title", "agenda", "starts_at", "ends_at", "location", "online_url", "capacity"]
         widgets = {"agenda": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {
-            "location": _("Address, or leave empty for an online meeting."),
-        }
+        help_texts = {"location": LOCATION_HELP}
 
     def clean(self):
         data = super().clean()
@@ -67,6 +77,30 @@ class MeetingForm(forms.ModelForm):
         if starts_at and self.instance.pk is None and starts_at <= timezone.now():
             self.add_error("starts_at", _("A new meeting cannot start in the past."))
         return data
+
+
+class PollCloseForm(forms.Form):
+    """A facilitator closes a poll on one of its dates and says where the group meets."""
+
+    slot = forms.ModelChoiceField(
+        label=_("Date"),
+        queryset=DateSlot.objects.none(),
+        error_messages={
+            "required": _("Choose one of the proposed dates."),
+            "invalid_choice": _("Choose one of the proposed dates."),
+        },
+    )
+    location = forms.CharField(
+        label=capfirst(Meeting._meta.get_field("location").verbose_name),
+        max_length=Meeting._meta.get_field("location").max_length,
+        required=False,
+        help_text=LOCATION_HELP,
+    )
+    online_url = meeting_link_field()
+
+    def __init__(self, poll, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = poll.slots.all()
 
 
 class MinutesForm(forms.ModelForm):
@@ -153,7 +187,7 @@ class VoteForm(forms.Form):
 
 
 class DocumentForm(forms.ModelForm):
-    url = link_field(_("Link"), _("Or a link, instead of a file."))
+    url = link_field(_("Link"), _("Or a link, instead of a file."), model_field=Document._meta.get_field("url"))
     file = forms.FileField(
         label=_("File"),
         required=False,

@@ -1,37 +1,29 @@
 """iCalendar files for meetings: one meeting (/incontri/<id>.ics) or a member's feed."""
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-ROME = ZoneInfo("Europe/Rome")
-
 
 def meeting_url(meeting):
     return settings.SITE_URL + reverse("groups:meeting", args=[meeting.pk])
 
 
-def _in_rome(value):
-    """Rome time; UTC for a date stored before dates were bounded that Rome time would
-    carry past the year 9999 (one such meeting must not break a whole calendar feed)."""
-    try:
-        return value.astimezone(ROME)
-    except OverflowError:
-        return value
-
-
 def _event(meeting, with_online_link):
     event = Event()
     event.add("uid", f"{meeting.uid}@smartinprogress")
-    event.add("dtstamp", timezone.now())
-    # Times carry the Europe/Rome zone (with its VTIMEZONE), so calendars show
-    # them right across daylight-saving changes.
-    event.add("dtstart", _in_rome(meeting.starts_at))
-    event.add("dtend", _in_rome(meeting.ends_at))
+    # Times in UTC ("...Z"): an instant means the same to every calendar program, which
+    # shows it in its reader's zone. Local time with TZID=Europe/Rome cannot name the
+    # second 02:30 of the night summer time ends (RFC 5545 reads it as the first, so a
+    # meeting then moves an hour early, or lasts zero minutes), and it depends on each
+    # program reading our VTIMEZONE as we meant; a meeting does not repeat, so no
+    # recurrence needs the zone's rules.
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(UTC))
+    event.add("dtend", meeting.ends_at.astimezone(UTC))
     event.add("summary", f"{meeting.title} · {meeting.group.name}")
     url = meeting_url(meeting)
     event.add("url", url)
@@ -54,5 +46,4 @@ def calendar_for(meetings, *, name, with_online_link=True):
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for meeting in meetings:
         calendar.add_component(_event(meeting, with_online_link))
-    calendar.add_missing_timezones()
     return calendar.to_ical()

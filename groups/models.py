@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from groups.enums import (
     Role,
 )
 from groups.filetypes import EXTENSIONS
+from members.models import Member
 from members.validators import validate_sane_date
 
 
@@ -31,8 +33,16 @@ class WorkingGroupQuerySet(models.QuerySet):
         next_meeting = (
             Meeting.objects.upcoming().filter(group=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
         )
+        participant_count = (
+            Membership.objects.taking_part()
+            .filter(group=OuterRef("pk"))
+            .order_by()
+            .values("group")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.annotate(
-            participant_count=Count("memberships", filter=Q(memberships__state=MembershipState.ACTIVE)),
+            participant_count=Coalesce(Subquery(participant_count), 0),
             next_meeting_at=Subquery(next_meeting),
         )
 
@@ -100,6 +110,13 @@ class MembershipQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state=MembershipState.PENDING)
 
+    def taking_part(self):
+        """Who takes part in a group: an active membership of an active account that is still
+        a verified member. The pages ask its Python twin, permissions.is_participant; the
+        e-mails about a group's meetings and polls ask this, so nobody is sent what the page
+        would refuse them (tests/groups/test_who_takes_part.py holds the two equal)."""
+        return self.active().filter(member__in=Member.objects.verified())
+
 
 class Membership(models.Model):
     """A member's place in a working group: participant or facilitator."""
@@ -146,8 +163,8 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=start, starts_at__lte=end)
 
     def of_member_groups(self, member):
-        """Meetings of the groups the member takes part in (one membership per group: no duplicates)."""
-        return self.filter(group__memberships__member=member, group__memberships__state=MembershipState.ACTIVE)
+        """Meetings of the groups the member takes part in."""
+        return self.filter(group__in=Membership.objects.taking_part().filter(member=member).values("group"))
 
 
 class Meeting(models.Model):

@@ -12,6 +12,8 @@ def membership_for(user, group):
 
 
 def is_participant(user, membership):
+    """Takes part in the group: the twin of Membership.objects.taking_part(), which picks
+    who receives the group's e-mails. Change both or neither."""
     return (
         membership is not None
         and membership.state == MembershipState.ACTIVE

@@ -24,7 +24,6 @@ from groups.models import (
     PollReminder,
     WorkingGroup,
 )
-from members.enums import MemberStatus
 from members.models import ActionLog
 from members.validators import validate_sane_date
 from notifications.services import queue_email
@@ -45,8 +44,10 @@ REMINDER_PREFERENCE = {
 POLL_REMINDER_LEAD = timedelta(hours=24)
 
 
-def _participants(group):
-    return [m.member for m in Membership.objects.active().filter(group=group).select_related("member")]
+def _participants(group, **filters):
+    """Who takes part in the group: the people its meeting and poll pages are for."""
+    memberships = Membership.objects.taking_part().filter(group=group, **filters).select_related("member")
+    return [m.member for m in memberships]
 
 
 def _notify(members, template, context, *, skip=None):
@@ -73,10 +74,7 @@ def join_group(group, member):
     if group.join_policy == JoinPolicy.BY_REQUEST:
         membership = Membership.objects.create(group=group, member=member, state=MembershipState.PENDING)
         ActionLog.record(membership, "group.join_requested", actor=member)
-        facilitators = [
-            m.member
-            for m in Membership.objects.active().filter(group=group, role=Role.FACILITATOR).select_related("member")
-        ]
+        facilitators = _participants(group, role=Role.FACILITATOR)
         _notify(facilitators, "groups/email/join_request", {"group": group, "applicant": member})
         return membership
     membership = Membership.objects.create(
@@ -89,7 +87,7 @@ def join_group(group, member):
 def _check_room(group):
     """Call with the group row locked: counts the participants, not the pending requests."""
     full = group.max_participants is not None and (
-        Membership.objects.active().filter(group=group).count() >= group.max_participants
+        Membership.objects.taking_part().filter(group=group).count() >= group.max_participants
     )
     if full:
         raise ValidationError(_("This group is full."), code="full")
@@ -111,6 +109,12 @@ def leave_group(group, member):
 def approve_request(membership, *, actor):
     if membership.state != MembershipState.PENDING:
         return False
+    if not membership.member.is_verified_member:
+        # Approved, they would still not take part: their e-mail would promise a group they cannot see.
+        raise ValidationError(
+            _("%(member)s is no longer a verified member: decline the request.") % {"member": membership.member},
+            code="not_verified",
+        )
     _check_room(WorkingGroup.objects.select_for_update().get(pk=membership.group_id))
     membership.state = MembershipState.ACTIVE
     membership.joined_at = timezone.now()
@@ -132,7 +136,7 @@ def decline_request(membership, *, actor):
 
 @transaction.atomic
 def appoint_facilitator(membership, *, actor):
-    if membership.state != MembershipState.ACTIVE or membership.role == Role.FACILITATOR:
+    if membership.role == Role.FACILITATOR or not Membership.objects.taking_part().filter(pk=membership.pk).exists():
         return False
     membership.role = Role.FACILITATOR
     membership.save(update_fields=["role"])
@@ -149,11 +153,25 @@ def _check_times(starts_at, ends_at):
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")}, code="ends_before_start")
 
 
+def _check_fields(fields):
+    """What any caller passes must fit the columns (a place of 10,000 characters, a link
+    that is not one), or the database would refuse it with an error page."""
+    errors = {}
+    for name, value in fields.items():
+        try:
+            Meeting._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
 MEETING_FIELDS = ("title", "agenda", "starts_at", "ends_at", "location", "online_url", "capacity")
 
 
 @transaction.atomic
 def create_meeting(group, *, actor, notify=True, **fields):
+    _check_fields(fields)
     _check_times(fields["starts_at"], fields["ends_at"])
     meeting = Meeting.objects.create(group=group, created_by=actor, **fields)
     ActionLog.record(meeting, "meeting.created", actor=actor)
@@ -169,6 +187,7 @@ def update_meeting(meeting, *, actor, **fields):
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
+    _check_fields(fields)
     _check_times(fields.get("starts_at", meeting.starts_at), fields.get("ends_at", meeting.ends_at))
     new_start = fields.get("starts_at", meeting.starts_at) != meeting.starts_at
     moved = new_start or fields.get("ends_at", meeting.ends_at) != meeting.ends_at
@@ -200,7 +219,10 @@ def cancel_meeting(meeting, *, actor):
 
 
 def _who_answered(meeting):
-    return [r.member for r in meeting.rsvps.select_related("member")]
+    """Who answered and still takes part: an answer given before leaving the cooperative
+    does not keep the meeting's page, or its e-mails, open."""
+    taking_part = Membership.objects.taking_part().filter(group=meeting.group_id).values("member")
+    return [r.member for r in meeting.rsvps.filter(member__in=taking_part).select_related("member")]
 
 
 @transaction.atomic
@@ -276,8 +298,9 @@ def vote(poll, member, answers):
 
 
 @transaction.atomic
-def close_poll(poll, slot, *, actor):
-    """A facilitator closes the poll on a date: the meeting is created and the group told."""
+def close_poll(poll, slot, *, actor, location="", online_url=""):
+    """A facilitator closes the poll on a date, saying where the group meets: the meeting
+    is created and the group told."""
     poll = DatePoll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != PollStatus.OPEN:
         raise ValidationError(_("This poll is already closed."), code="closed")
@@ -296,6 +319,8 @@ def close_poll(poll, slot, *, actor):
         agenda=poll.description,
         starts_at=slot.starts_at,
         ends_at=slot.starts_at + poll.duration,
+        location=location,
+        online_url=online_url,
     )
     poll.status, poll.chosen_slot, poll.meeting = PollStatus.CLOSED, slot, meeting
     poll.save(update_fields=["status", "chosen_slot", "meeting"])
@@ -329,11 +354,6 @@ def _claim(model, **fields):
     return True
 
 
-def _reminded(memberships):
-    """Active participants who are still verified members of the cooperative."""
-    return memberships.active().filter(member__is_active=True, member__status=MemberStatus.VERIFIED)
-
-
 def send_due_meeting_reminders(now=None):
     now = now or timezone.now()
     sent = 0
@@ -346,7 +366,8 @@ def send_due_meeting_reminders(now=None):
         for meeting in meetings:
             said_no = meeting.rsvps.filter(answer=Answer.NO).values("member")
             memberships = (
-                _reminded(Membership.objects.filter(group=meeting.group))
+                Membership.objects.taking_part()
+                .filter(group=meeting.group)
                 .exclude(member__in=said_no)
                 .exclude(**{f"member__notification_preferences__{REMINDER_PREFERENCE[kind]}": False})
                 .exclude(member__in=MeetingReminder.objects.filter(meeting=meeting, kind=kind).values("member"))
@@ -369,7 +390,8 @@ def send_due_poll_reminders(now=None):
     for poll in polls.select_related("group"):
         voters = DateVote.objects.filter(slot__poll=poll).values("member")
         memberships = (
-            _reminded(Membership.objects.filter(group=poll.group))
+            Membership.objects.taking_part()
+            .filter(group=poll.group)
             .exclude(member__in=voters)
             .exclude(member__notification_preferences__poll_reminder=False)
             .exclude(member__in=PollReminder.objects.filter(poll=poll).values("member"))
@@ -409,14 +431,13 @@ def add_document(group, *, actor, title, visibility, description="", upload=None
 
 def check_upload(upload):
     """The file's real type, or a ValidationError (on the "file" field) saying why it is refused."""
+    # The code goes on the inner error: ValidationError ignores `code` next to a dict.
     if upload.size > filetypes.MAX_DOCUMENT_SIZE:
-        raise ValidationError({"file": _("The file is larger than 20 MB.")}, code="too_large")
+        raise ValidationError({"file": ValidationError(_("The file is larger than 20 MB."), code="too_large")})
     mime = filetypes.sniff(upload)
     if mime is None:
-        raise ValidationError(
-            {"file": _("This kind of file cannot be shared: use PDF, ODT/ODS, DOCX/XLSX or an image.")},
-            code="file_type",
-        )
+        message = _("This kind of file cannot be shared: use PDF, ODT/ODS, DOCX/XLSX or an image.")
+        raise ValidationError({"file": ValidationError(message, code="file_type")})
     return mime
 
 

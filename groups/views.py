@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from groups import ics, permissions, services
 from groups.enums import Answer, GroupTheme, MembershipState, PollStatus
-from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, VoteForm
+from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
 from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
 from members.validators import parse_id
@@ -71,7 +71,7 @@ def group_detail(request, slug):
     group = get_object_or_404(WorkingGroup.objects.active().prefetch_related("prompts"), slug=slug)
     membership = permissions.membership_for(request.user, group)
     can_manage = permissions.can_manage(request.user, membership)
-    participants = Membership.objects.active().filter(group=group)
+    participants = Membership.objects.taking_part().filter(group=group)
     # Facilitators see every participant of their group; others see who chose to be seen.
     shown = participants if can_manage else participants.filter(member__in=Member.objects.visible_to(request.user))
     shown = list(shown.select_related("member").order_by("-role", "member__full_name")[:PARTICIPANTS_ON_GROUP_PAGE])
@@ -149,7 +149,10 @@ def participants(request, slug):
     group = _group(slug)
     _require(request, group, permissions.can_manage)
     memberships = (
-        Membership.objects.active().filter(group=group).select_related("member").order_by("-role", "member__full_name")
+        Membership.objects.taking_part()
+        .filter(group=group)
+        .select_related("member")
+        .order_by("-role", "member__full_name")
     )
     page = Paginator(memberships, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "groups/participants.html", {"group": group, "page": page})
@@ -166,8 +169,13 @@ def _managed_membership(request, slug, pk):
 def decide_request(request, slug, pk):
     membership = _managed_membership(request, slug, pk)
     if request.POST.get("decision") == "approve":
-        if services.approve_request(membership, actor=request.user):
-            messages.success(request, _("%(member)s is now a participant.") % {"member": membership.member})
+        try:
+            approved = services.approve_request(membership, actor=request.user)
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            if approved:
+                messages.success(request, _("%(member)s is now a participant.") % {"member": membership.member})
     elif services.decline_request(membership, actor=request.user):
         messages.success(request, _("Request declined; %(member)s has been told.") % {"member": membership.member})
     return redirect("groups:detail", slug)
@@ -380,10 +388,9 @@ def poll_detail(request, slug, pk):
     membership = permissions.membership_for(request.user, poll.group)
     slots = list(poll.slots.with_tally())
     mine = dict(DateVote.objects.filter(slot__poll=poll, member=request.user).values_list("slot_id", "answer"))
-    is_participant = permissions.is_participant(request.user, membership)
     form = VoteForm(sorted(slots, key=lambda s: s.starts_at), request.POST or None, current=mine)
     if request.method == "POST":
-        if not is_participant:
+        if not permissions.is_participant(request.user, membership):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -393,15 +400,29 @@ def poll_detail(request, slug, pk):
             else:
                 messages.success(request, _("Thank you, your availability is saved."))
             return redirect("groups:poll", poll.group.slug, poll.pk)
-    voter_count = DateVote.objects.filter(slot__poll=poll).values("member").distinct().count()
+    return _poll_page(request, poll, membership, slots, vote_form=form)
+
+
+def _poll_page(request, poll, membership, slots, *, vote_form=None, close_form=None):
+    """The poll page; after a refused closing, with the facilitator's choices and what they typed."""
+    by_time = sorted(slots, key=lambda s: s.starts_at)
+    best = slots[0] if slots and slots[0].yes_count else None
+    if vote_form is None:
+        mine = dict(DateVote.objects.filter(slot__poll=poll, member=request.user).values_list("slot_id", "answer"))
+        vote_form = VoteForm(by_time, current=mine)
+    if close_form is None:
+        close_form = PollCloseForm(poll, initial={"slot": best.pk if best else None})
     context = {
         "poll": poll,
         "group": poll.group,
         "slots": slots,
-        "best": slots[0] if slots and slots[0].yes_count else None,
-        "voter_count": voter_count,
-        "form": form,
-        "is_participant": is_participant,
+        "slots_by_time": by_time,
+        "best": best,
+        "voter_count": DateVote.objects.filter(slot__poll=poll).values("member").distinct().count(),
+        "form": vote_form,
+        "close_form": close_form,
+        "chosen_slot": str(close_form["slot"].value() or ""),
+        "is_participant": permissions.is_participant(request.user, membership),
         "can_manage": permissions.can_manage(request.user, membership),
         "is_open": poll.is_open,
         "closed": poll.status != PollStatus.OPEN,
@@ -410,26 +431,29 @@ def poll_detail(request, slug, pk):
 
 
 @login_required
-@require_POST
 def poll_close(request, slug, pk):
     poll = _poll(request, slug, pk)
-    _require(request, poll.group, permissions.can_manage)
+    membership = _require(request, poll.group, permissions.can_manage)
+    if request.method != "POST":
+        # A refused closing is shown at this address; the language switch then comes back here.
+        return redirect("groups:poll", slug, poll.pk)
     if request.POST.get("without_date"):
         if services.cancel_poll(poll, actor=request.user):
             messages.success(request, _("Poll closed without choosing a date."))
         return redirect("groups:poll", slug, poll.pk)
-    slot_id = parse_id(request.POST.get("slot"))
-    slot = poll.slots.filter(pk=slot_id).first() if slot_id is not None else None
-    if slot is None:
-        messages.error(request, _("Choose one of the proposed dates."))
-        return redirect("groups:poll", slug, poll.pk)
-    try:
-        meeting = services.close_poll(poll, slot, actor=request.user)
-    except ValidationError as error:
-        _messages_from(request, error)
-        return redirect("groups:poll", slug, poll.pk)
-    messages.success(request, _("Date chosen: the meeting is in the calendar and the group has been told."))
-    return redirect("groups:meeting", meeting.pk)
+    form = PollCloseForm(poll, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.close_poll(
+                poll, data["slot"], actor=request.user, location=data["location"], online_url=data["online_url"]
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Date chosen: the meeting is in the calendar and the group has been told."))
+            return redirect("groups:meeting", meeting.pk)
+    return _poll_page(request, poll, membership, list(poll.slots.with_tally()), close_form=form)
 
 
 # Documents

@@ -59,16 +59,26 @@ def test_group_sets_its_calendar_together(new_page, transactional_db):
         page.get_by_role("button", name="Salva la mia disponibilità").click()
         page.get_by_text("Grazie, la tua disponibilità è salvata.").wait_for()
 
-    # The facilitator sees the best date first and closes the poll on it.
+    # The facilitator sees the best date first, already chosen, says where they meet and closes the poll.
     boss = new_page()
     log_in(boss, facilitator, PASSWORD)
     boss.goto(poll_url)
     best_row = boss.locator("tbody tr").first
     assert "la migliore" in best_row.inner_text()
-    best_row.get_by_role("button", name="Scegli questa data").click()
+    closing = boss.get_by_role("region", name="Scegli la data")
+    with translation.override("it"):
+        best_label = dateformat.format(slots[1], "l j F Y, H:i").lower()
+    assert closing.get_by_label(best_label).is_checked()
+    closing.get_by_label("Luogo").fill("Smart, via Giuseppe Ripamonti 1, Milano")
+    closing.get_by_label("Link online").fill("meet.example/formazione")
+    closing.get_by_role("button", name="Scegli questa data").click()
     boss.get_by_text("Data scelta: l'incontro è in calendario e il gruppo è stato avvisato.").wait_for()
     meeting = Meeting.objects.get()
-    assert meeting.starts_at == slots[1]
+    assert (meeting.starts_at, meeting.location, meeting.online_url) == (
+        slots[1],
+        "Smart, via Giuseppe Ripamonti 1, Milano",
+        "https://meet.example/formazione",
+    )
 
     # The meeting appears on the group page; Anna says she comes and downloads it.
     anna.goto("/gruppi/formazione/")
@@ -82,3 +92,4 @@ def test_group_sets_its_calendar_together(new_page, transactional_db):
     [event] = calendar.walk("VEVENT")
     assert event["DTSTART"].dt == slots[1]
     assert str(event["SUMMARY"]) == "Aree di formazione 2021 · Formazione"
+    assert str(event["LOCATION"]) == "Smart, via Giuseppe Ripamonti 1, Milano"

@@ -19,6 +19,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+LINK = "https://meet.example/prossimo-incontro"
 
 
 def test_join_open_group_makes_active_participant(verified_member):
@@ -279,6 +280,42 @@ def test_close_poll_creates_meeting_and_tells_group(mailoutbox, django_capture_o
         slot.starts_at + timedelta(hours=2),
     )
     assert sorted(m.to[0] for m in mailoutbox) == sorted([facilitator.member.email, participant.member.email])
+
+
+def test_close_poll_with_place_and_link_tells_group_where(mailoutbox, django_capture_on_commit_callbacks):
+    facilitator = FacilitatorFactory()
+    participant = MembershipFactory(group=facilitator.group)
+    slot = DateSlotFactory(poll=DatePollFactory(group=facilitator.group))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = services.close_poll(
+            slot.poll, slot, actor=facilitator.member, location="Smart, via Ripamonti 1", online_url=LINK
+        )
+
+    assert (meeting.location, meeting.online_url) == ("Smart, via Ripamonti 1", LINK)
+    [email] = [m for m in mailoutbox if m.to == [participant.member.email]]
+    assert "Dove: Smart, via Ripamonti 1\n" in email.body
+    assert f"Online: {LINK}\n" in email.body
+
+
+@pytest.mark.parametrize(
+    ("place", "field"),
+    [
+        ({"online_url": "non è un link"}, "online_url"),
+        ({"online_url": "javascript:alert(1)"}, "online_url"),
+        ({"online_url": "https://meet.example/" + "a" * 300}, "online_url"),
+        ({"location": "Milano " * 1500}, "location"),
+    ],
+)
+def test_close_poll_with_bad_place_refused_and_poll_stays_open(place, field):
+    slot = DateSlotFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.close_poll(slot.poll, slot, actor=None, **place)
+
+    slot.poll.refresh_from_db()
+    assert list(error.value.error_dict) == [field]
+    assert (slot.poll.status, Meeting.objects.count()) == (PollStatus.OPEN, 0)
 
 
 def test_close_poll_twice_refused():

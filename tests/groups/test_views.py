@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from groups import services
-from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
+from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState, PollStatus
 from groups.models import DatePoll, Document, Meeting, Membership
 from notifications.models import OutboxEmail
 from tests.factories import (
@@ -398,6 +398,61 @@ def test_poll_close_with_odd_slot_value_gets_message_not_error(client):
     assert "Scegli una delle date proposte." in response.content.decode()
 
 
+def test_poll_close_with_place_and_link_creates_meeting_there(client):
+    facilitator = FacilitatorFactory()
+    slot = DateSlotFactory(poll=DatePollFactory(group=facilitator.group))
+    client.force_login(facilitator.member)
+
+    response = client.post(
+        f"/gruppi/{slot.poll.group.slug}/date/{slot.poll_id}/chiudi/",
+        {"slot": slot.pk, "location": "Smart, via Ripamonti 1", "online_url": "meet.example/formazione"},
+    )
+
+    meeting = Meeting.objects.get()
+    assert response.url == f"/incontri/{meeting.pk}/"
+    assert (meeting.starts_at, meeting.location, meeting.online_url) == (
+        slot.starts_at,
+        "Smart, via Ripamonti 1",
+        "https://meet.example/formazione",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"online_url": "non è un link"}, "Inserisci un URL valido."),
+        ({"online_url": "https://meet.example/" + "a" * 10_000}, "non contenga più di 200 caratteri"),
+        ({"location": "x" * 10_000}, "non contenga più di 300 caratteri"),
+        ({"slot": "other"}, "Scegli una delle date proposte."),
+        ({"slot": "99999999999999999999"}, "Scegli una delle date proposte."),
+        ({"slot": ""}, "Scegli una delle date proposte."),
+    ],
+)
+def test_poll_close_with_bad_input_says_why_and_keeps_what_was_typed(client, data, message):
+    facilitator = FacilitatorFactory()
+    poll = DatePollFactory(group=facilitator.group)
+    slot, other = DateSlotFactory(poll=poll), DateSlotFactory()
+    typed = {"slot": slot.pk, "location": "Sala grande", "online_url": "https://meet.example/ok", **data}
+    if typed["slot"] == "other":
+        typed["slot"] = other.pk
+    client.force_login(facilitator.member)
+
+    response = client.post(f"/gruppi/{poll.group.slug}/date/{poll.pk}/chiudi/", typed)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    for name in ("location", "online_url"):
+        if len(typed[name]) < 1000:
+            assert f'value="{typed[name]}"' in html
+    if typed["slot"] == slot.pk:
+        assert f'value="{slot.pk}" checked' in html
+    poll.refresh_from_db()
+    assert (poll.status, Meeting.objects.count()) == (PollStatus.OPEN, 0)
+    page = f"/gruppi/{poll.group.slug}/date/{poll.pk}/"
+    assert client.get(f"{page}chiudi/").url == page
+
+
 def test_upload_with_unusable_name_is_saved_as_documento(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     facilitator = FacilitatorFactory()
@@ -439,16 +494,6 @@ def test_poll_close_with_odd_slot_id_gets_message_and_poll_stays_open(client, ra
 
     assert response.status_code == 200
     assert "Scegli una delle date proposte." in response.content.decode()
-    assert DatePoll.objects.get().status == "open"
-
-
-def test_poll_close_slot_id_in_arabic_indic_digits_is_not_read_as_that_id(client):
-    slot = DateSlotFactory()
-    facilitator = FacilitatorFactory(group=slot.poll.group)
-    client.force_login(facilitator.member)
-
-    client.post(f"/gruppi/{slot.poll.group.slug}/date/{slot.poll.pk}/chiudi/", {"slot": _arabic_indic(slot.pk)})
-
     assert DatePoll.objects.get().status == "open"
 
 

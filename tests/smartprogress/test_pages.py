@@ -1,11 +1,13 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 
-from groups.models import DiscussionPrompt, WorkingGroup
+from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
 from tests.factories import DiscussionPromptFactory, WorkingGroupFactory
 
@@ -92,13 +94,21 @@ def test_skip_link_targets_main(client):
     assert 'href="#main"' in html and 'id="main"' in html
 
 
-def test_seed_demo_is_idempotent(capsys):
+SEEDED = [Member, WorkingGroup, DiscussionPrompt, Membership, Meeting, DatePoll, DateSlot, DateVote, Document]
+
+
+def _everything_seeded():
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in SEEDED}
+
+
+def test_seed_demo_is_idempotent(capsys, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", allow_production=True)
-    counts = (Member.objects.count(), WorkingGroup.objects.count(), DiscussionPrompt.objects.count())
+    before = _everything_seeded()
     call_command("seed_demo", allow_production=True)
 
-    assert (Member.objects.count(), WorkingGroup.objects.count(), DiscussionPrompt.objects.count()) == counts
-    assert counts[0] == 13
+    assert _everything_seeded() == before
+    assert len(before["Member"]) == 13
     assert sorted(WorkingGroup.objects.values_list("name", flat=True)) == [
         "Dentro e fuori i bandi",
         "Formazione",
@@ -107,6 +117,71 @@ def test_seed_demo_is_idempotent(capsys):
     assert "smart-demo-2020" in capsys.readouterr().out
     staff = Member.objects.get(email="staff@smartinprogress.example")
     assert staff.is_staff and staff.check_password("smart-demo-2020")
+
+
+def test_seed_demo_prints_who_facilitates_which_group(capsys, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    out = capsys.readouterr().out
+    rows = out[out.index("Working groups") :].splitlines()[2:]
+    assert [re.split(r"\s{2,}", row.strip()) for row in rows] == [
+        ["Dentro e fuori i bandi", "luca.ferrari@soci.example", "giulia.rossi, marco.bianchi, sara.esposito"],
+        ["Formazione", "andrea.colombo@soci.example", "chiara.romano, elena.ricci, giulia.rossi"],
+        ["Ricerca e sviluppo", "davide.marino@soci.example", "elena.ricci, marco.bianchi"],
+    ]
+
+
+def test_seed_demo_has_meetings_ahead_and_documents_for_every_reader(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    upcoming = Meeting.objects.upcoming().filter(starts_at__gt=timezone.now())
+    assert sorted(upcoming.values_list("group__slug", flat=True)) == ["dentro-e-fuori-i-bandi", "formazione"]
+    for group in WorkingGroup.objects.all():
+        kinds = {(d.visibility, d.is_link) for d in group.documents.all()}
+        assert kinds == {("public", True), ("members", True), ("group", False)}, group.name
+    for document in Document.objects.exclude(file=""):
+        assert (document.content_type, document.file_kind, document.meeting.title) == (
+            "application/pdf",
+            "PDF",
+            "Primo incontro del gruppo",
+        )
+        assert _is_well_formed_pdf(document.file.read())
+
+
+def test_seed_demo_moves_forward_what_time_left_behind(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", allow_production=True)
+    past = timezone.now() - timedelta(days=30)
+    Meeting.objects.filter(group__slug="formazione", minutes="").update(
+        starts_at=past, ends_at=past + timedelta(hours=2), status="cancelled"
+    )
+    DatePoll.objects.update(closes_at=past)
+
+    call_command("seed_demo", allow_production=True)
+
+    assert Meeting.objects.upcoming().filter(group__slug="formazione").count() == 1
+    assert [poll.is_open for poll in DatePoll.objects.all()] == [True]
+
+
+def _is_well_formed_pdf(data):
+    """Header, trailer, and a cross-reference table whose every offset starts its object."""
+    startxref = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    table = data[startxref:].split(b"trailer")[0].splitlines()
+    first, count = map(int, table[1].split())
+    entries = table[2 : 2 + count]
+    offsets = [int(entry[:10]) for entry in entries[1:]]
+    return (
+        data.startswith(b"%PDF-1.")
+        and data.rstrip().endswith(b"%%EOF")
+        and table[0] == b"xref"
+        and first == 0
+        and all(len(entry) == 19 for entry in entries)  # 20 bytes with the newline
+        and all(data[offset:].startswith(b"%d 0 obj" % n) for n, offset in enumerate(offsets, start=1))
+    )
 
 
 def test_seed_demo_refuses_to_run_in_production_without_flag():

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.demo import seed_group_activity, seed_working_groups
+from groups.enums import Role
+from groups.models import Membership
 from members.enums import MemberStatus
 from members.models import Member, RosterEntry, Sector, Skill
 from members.vocabulary import seed_vocabulary
@@ -93,7 +95,10 @@ DEMO_MEMBERS = [
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo data: working groups, vocabulary, a staff account and twelve members."
+    help = (
+        "Create (or reset) the demo data: working groups with meetings, a date poll and documents, "
+        "vocabulary, a staff account and twelve members."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -139,11 +144,26 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         for email, role in rows:
             self.stdout.write(f"  {email:<36} {role}")
+        self._write_groups(groups)
+
+    def _write_groups(self, groups):
+        """Who to log in as to try each group: its facilitator, and who else takes part."""
+        self.stdout.write("Working groups (log in as the facilitator to manage one):")
+        self.stdout.write(f"  {'group':<24} {'facilitator':<32} participants")
+        for group in groups:
+            memberships = Membership.objects.taking_part().filter(group=group).select_related("member")
+            facilitators = [m.member.email for m in memberships if m.role == Role.FACILITATOR]
+            others = [m.member.email.split("@")[0] for m in memberships if m.role != Role.FACILITATOR]
+            self.stdout.write(f"  {group.name:<24} {', '.join(facilitators):<32} {', '.join(sorted(others))}")
 
     def _account(self, email, name, status, **fields):
-        defaults = {"full_name": name, "status": status, "status_changed_at": timezone.now(), **fields}
-        member, _ = Member.objects.update_or_create(email=email, defaults=defaults)
-        member.set_password(DEMO_PASSWORD)
-        member.save(update_fields=["password"])
+        defaults = {"full_name": name, "status": status, **fields}
+        member, _ = Member.objects.update_or_create(
+            email=email, defaults=defaults, create_defaults={**defaults, "status_changed_at": timezone.now()}
+        )
+        # A new hash at every run would be a change; the same password keeps the same hash.
+        if not member.check_password(DEMO_PASSWORD):
+            member.set_password(DEMO_PASSWORD)
+            member.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
         return member
