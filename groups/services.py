@@ -354,31 +354,44 @@ def _claim(model, **fields):
     return True
 
 
-def send_due_meeting_reminders(now=None):
+def send_due_reminders(due, *, claim_model, subject_field, template, now=None):
+    """The reminder scan that meetings and course sessions share. For each kind of reminder
+    (REMINDER_WINDOWS), `due(kind, after, until)` yields (event, members): an event starting
+    in that window and who is to be reminded of it (without those who turned this kind off
+    in REMINDER_PREFERENCE, or were already reminded). Each reminder is claimed by inserting
+    `claim_model(<subject_field>=event, member, kind)`, in the same transaction as its
+    outbox e-mail `<template>_<kind>`, which reads the event as `subject_field`."""
     now = now or timezone.now()
     sent = 0
     for kind, (nearest, farthest) in REMINDER_WINDOWS.items():
-        meetings = (
-            Meeting.objects.starting_between(now + nearest, now + farthest)
-            .filter(group__archived_at=None)
-            .select_related("group")
-        )
-        for meeting in meetings:
-            said_no = meeting.rsvps.filter(answer=Answer.NO).values("member")
-            memberships = (
-                Membership.objects.taking_part()
-                .filter(group=meeting.group)
-                .exclude(member__in=said_no)
-                .exclude(**{f"member__notification_preferences__{REMINDER_PREFERENCE[kind]}": False})
-                .exclude(member__in=MeetingReminder.objects.filter(meeting=meeting, kind=kind).values("member"))
-                .select_related("member")
-            )
-            for membership in memberships:
+        for event, members in due(kind, now + nearest, now + farthest):
+            for member in members:
                 with transaction.atomic():
-                    if _claim(MeetingReminder, meeting=meeting, member=membership.member, kind=kind):
-                        queue_email(membership.member, f"groups/email/reminder_{kind}", {"meeting": meeting})
+                    if _claim(claim_model, **{subject_field: event, "member": member, "kind": kind}):
+                        queue_email(member, f"{template}_{kind}", {subject_field: event})
                         sent += 1
     return sent
+
+
+def _meetings_due(kind, after, until):
+    meetings = Meeting.objects.starting_between(after, until).filter(group__archived_at=None).select_related("group")
+    for meeting in meetings:
+        said_no = meeting.rsvps.filter(answer=Answer.NO).values("member")
+        memberships = (
+            Membership.objects.taking_part()
+            .filter(group=meeting.group)
+            .exclude(member__in=said_no)
+            .exclude(**{f"member__notification_preferences__{REMINDER_PREFERENCE[kind]}": False})
+            .exclude(member__in=MeetingReminder.objects.filter(meeting=meeting, kind=kind).values("member"))
+            .select_related("member")
+        )
+        yield meeting, [membership.member for membership in memberships]
+
+
+def send_due_meeting_reminders(now=None):
+    return send_due_reminders(
+        _meetings_due, claim_model=MeetingReminder, subject_field="meeting", template="groups/email/reminder", now=now
+    )
 
 
 def send_due_poll_reminders(now=None):

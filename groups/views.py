@@ -322,7 +322,8 @@ def meeting_ics(request, pk):
 
 
 def calendar_feed(request, token):
-    """A member's personal feed of their groups' meetings; the secret URL is the key."""
+    """A member's personal feed: their groups' meetings and what other apps add (course
+    sessions); the secret URL is the key."""
     if len(token) < 20:
         raise Http404
     member = get_object_or_404(Member.objects.verified(), calendar_token=token)
@@ -332,7 +333,8 @@ def calendar_feed(request, token):
         .select_related("group")
         .order_by("starts_at")
     )
-    body = ics.calendar_for(meetings, name="Smart in Progress")
+    events = [ics.meeting_event(meeting) for meeting in meetings] + ics.personal_feed_events(member)
+    body = ics.calendar_of(sorted(events, key=lambda event: event.start), name="Smart in Progress")
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
