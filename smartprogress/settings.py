@@ -265,6 +265,17 @@ CELERY_BEAT_SCHEDULE = {
     # The one reminder to non-voters of a poll closing within 24 h. Every 15
     # minutes; a unique (poll, member) row makes a second run send nothing.
     "groups.send_poll_reminders": {"task": "groups.send_poll_reminders", "schedule": 900.0},
+    # Course offers past their deadline expire and the seat is offered to the next person
+    # waiting. Every 5 minutes, so an offer lapses at most 5 minutes late (accepting checks
+    # the deadline itself); twice is safe because each offer is claimed by an UPDATE ...
+    # WHERE state = 'offered' AND deadline passed, under the course's row lock.
+    "training.lapse_offers": {"task": "training.lapse_offers", "schedule": 300.0},
+    # Course session reminders, the meetings' windows (24 h and 1 h before). Every 5
+    # minutes; twice is safe because each (session, member, kind) row is inserted once.
+    "training.send_session_reminders": {"task": "training.send_session_reminders", "schedule": 300.0},
+    # After a course's last session, each participant is asked once for a rating. Hourly;
+    # twice is safe because the request is claimed on the enrolment (feedback_requested_at).
+    "training.ask_for_feedback": {"task": "training.ask_for_feedback", "schedule": 3600.0},
 }
 
 # Security. Production (DEBUG off) is HTTPS-only unless HTTPS=false, which is

@@ -135,3 +135,81 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Documento {n}")
     url = "https://example.org/documento"
     visibility = DocumentVisibility.PUBLIC
+
+
+# Training
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Programme"
+
+    name = factory.Sequence(lambda n: f"Programma {n}")
+    slug = factory.Sequence(lambda n: f"programma-{n}")
+    summary = "Corsi e incontri aperti."
+    description = "Un programma di corsi.\n\nE di incontri aperti."
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    """A published course with one session a week from now, unless told otherwise
+    (`sessions=0` for none)."""
+
+    class Meta:
+        model = "training.Course"
+        skip_postgeneration_save = True
+
+    # An apostrophe and an ampersand, as in Italian titles: e-mails are checked for escaping.
+    title = factory.Sequence(lambda n: f"L'arte del montaggio {n} & del suono")
+    slug = factory.Sequence(lambda n: f"corso-{n}")
+    area = factory.SubFactory(SectorFactory)
+    summary = "Un corso pratico, dal primo giorno."
+    description = "Primo paragrafo.\n\nSecondo paragrafo."
+    capacity = 10
+    state = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def sessions(self, create, extracted, **kwargs):
+        if create:
+            for _ in range(1 if extracted is None else extracted):
+                SessionFactory(course=self)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Session"
+
+    course = factory.SubFactory(CourseFactory, sessions=0)
+    starts_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + timedelta(days=7, hours=n))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=2))
+    location = "Smart, via Example 1, Milano"
+
+
+class CourseTrainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.CourseTrainer"
+
+    course = factory.SubFactory(CourseFactory)
+    member = factory.SubFactory(VerifiedMemberFactory)
+    bio = "Insegna da dieci anni."
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Enrolment"
+
+    course = factory.SubFactory(CourseFactory)
+    member = factory.SubFactory(VerifiedMemberFactory)
+    state = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class TrainerProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.TrainerProposal"
+
+    proposer = factory.SubFactory(VerifiedMemberFactory)
+    topic = factory.Sequence(lambda n: f"Fotografia di scena {n}")
+    area = factory.SubFactory(SectorFactory)
+    outline = "Tre incontri: luce, movimento, racconto."
+    bio = "Fotografa di teatro."

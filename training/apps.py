@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+
+    def ready(self):
+        from groups import ics
+        from training.calendar import member_sessions
+
+        ics.add_to_personal_feed(member_sessions)

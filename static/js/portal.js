@@ -27,4 +27,12 @@
     }
     landing.focus();
   });
+
+  // A "Print" button (the attendance sheet): no inline handler under the strict CSP.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element && event.target.closest("[data-print]");
+    if (button) {
+      window.print();
+    }
+  });
 })();

@@ -8,6 +8,7 @@ gettext catalogues) and with a few English words Italian never uses.
 import json
 import re
 from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,16 +37,22 @@ from members.admin import permission_label
 from members.enums import Language, MemberStatus
 from tests.catalogues import read_catalogue
 from tests.factories import (
+    CourseFactory,
+    CourseTrainerFactory,
     DateSlotFactory,
     DocumentFactory,
+    EnrolmentFactory,
     MeetingFactory,
     MemberFactory,
     MembershipFactory,
+    ProgrammeFactory,
     RosterEntryFactory,
     SectorFactory,
     SkillFactory,
     StaffFactory,
+    TrainerProposalFactory,
 )
+from training.models import Feedback, TrainingInterest
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +220,24 @@ def one_of_each(italian_staff):
     PeriodicTask.objects.create(name="Notturno", task="groups.send_meeting_reminders", crontab=nightly)
     SolarSchedule.objects.create(event="sunset", latitude="45.46", longitude="9.19")
     ClockedSchedule.objects.create(clocked_time=timezone.now() + timedelta(days=1))
+    _training_of_each()
+
+
+def _training_of_each():
+    """A course with a seat, an open offer and a waiting list; a programme with an event; a
+    reviewed proposal; an interest; a rating."""
+    course = CourseFactory(capacity=2, programme=ProgrammeFactory(), price_members=Decimal("40"))
+    CourseTrainerFactory(course=course)
+    EnrolmentFactory(course=course)
+    EnrolmentFactory(course=course, state="offered", offer_expires_at=timezone.now() + timedelta(days=1))
+    EnrolmentFactory(course=course, state="waitlisted")
+    start = timezone.now() + timedelta(days=3)
+    course.programme.events.create(title="Incontro aperto", starts_at=start, ends_at=start + timedelta(hours=2))
+    proposal = TrainerProposalFactory()
+    proposal.reviews.create(reviewer=StaffFactory(), score=4, comment="Utile.")
+    interest = TrainingInterest.objects.create(member=MemberFactory(), wish="Fotografia")
+    interest.areas.add(course.area)
+    Feedback.objects.create(course=course, member=MemberFactory(), rating=5, comment="Bello.")
 
 
 def _admin_pages(staff):

@@ -1,0 +1,128 @@
+"""Seats under concurrency, on PostgreSQL: many people press "Enrol" for the last seat at
+the same instant, and an offer is accepted at the very moment the lapse scan lets it
+expire. Each thread has its own database connection, as each web worker or Celery worker
+would; a barrier releases them together."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+from functools import partial
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from notifications.models import OutboxEmail
+from tests.factories import CourseFactory, EnrolmentFactory, VerifiedMemberFactory
+from training import services
+from training.models import Enrolment
+
+THREADS = 24
+ROUNDS = 5
+
+
+def _together(jobs):
+    """Run every job in its own thread, on its own connection, released at once; returns
+    each job's result or the exception it raised, in order."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:  # the outcome under test, e.g. a refusal
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_people_enrolling_at_the_last_seat_get_exactly_one_seat():
+    """24 threads at once for the last seat, 5 times over: one seat, 23 on the waiting list."""
+    outcomes = Counter()
+    for _round in range(ROUNDS):
+        course = CourseFactory(capacity=5)
+        for _ in range(4):
+            EnrolmentFactory(course=course)
+        people = [VerifiedMemberFactory() for _ in range(THREADS)]
+
+        results = _together([partial(services.enrol, course, person) for person in people])
+
+        states = Counter(result.state for result in results)
+        outcomes.update(states)
+        assert states == {"confirmed": 1, "waitlisted": THREADS - 1}
+        assert Enrolment.objects.filter(course=course, state="confirmed").count() == course.capacity
+        waiting = Enrolment.objects.filter(course=course).waiting_list()
+        assert [services.waiting_position(e) for e in waiting] == list(range(1, THREADS))
+    assert outcomes == {"confirmed": ROUNDS, "waitlisted": ROUNDS * (THREADS - 1)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_enrolling_many_times_at_once_gets_one_enrolment():
+    """A double click, many times over: one enrolment, every other attempt told why."""
+    course = CourseFactory(capacity=5)
+    person = VerifiedMemberFactory()
+
+    results = _together([lambda: services.enrol(course, person)] * THREADS)
+
+    assert [type(r).__name__ for r in results].count("Enrolment") == 1
+    assert {e.code for e in results if isinstance(e, ValidationError)} == {"already"}
+    assert Enrolment.objects.filter(course=course, member=person).count() == 1
+
+
+ACCEPTS = 10
+SCANS = 10
+OFFER_ROUNDS = 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_offer_accepted_as_it_expires_while_the_scan_runs_has_exactly_one_outcome():
+    """The person accepts (10 threads: clicks from two tabs and a phone) a hair before the
+    deadline while the lapse scan (10 threads: beats on several workers) runs at the
+    deadline: both sides think they are in time. 20 rounds; each ends one way only: the
+    seat is theirs and nobody else hears of it, or it lapsed once and the next person got
+    exactly one offer."""
+    outcomes = Counter()
+    for _round in range(OFFER_ROUNDS):
+        deadline = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+        course = CourseFactory(capacity=1)
+        offer = EnrolmentFactory(course=course, state="offered", offer_expires_at=deadline, confirmed_at=None)
+        next_one = EnrolmentFactory(course=course, state="waitlisted", confirmed_at=None)
+        before = OutboxEmail.objects.count()
+        in_time = deadline - timedelta(microseconds=1)
+        jobs = [partial(services.accept_offer, offer, offer.member, now=in_time)] * ACCEPTS
+        jobs += [partial(services.lapse_expired_offers, now=deadline)] * SCANS
+
+        results = _together(jobs)
+
+        accepted = sum(isinstance(r, Enrolment) for r in results[:ACCEPTS])
+        refused = [r.code for r in results[:ACCEPTS] if isinstance(r, ValidationError)]
+        lapsed = sum(results[ACCEPTS:])
+        offer.refresh_from_db()
+        next_one.refresh_from_db()
+        emails = sorted(OutboxEmail.objects.filter(pk__gt=0).order_by("pk")[before:].values_list("kind", "to"), key=str)
+        if accepted:
+            assert (accepted, lapsed, offer.state, next_one.state) == (1, 0, "confirmed", "waitlisted")
+            assert set(refused) == {"no_offer"} and len(refused) == ACCEPTS - 1
+            assert emails == [("training/email/confirmed", offer.member.email)]
+            outcomes["accepted"] += 1
+        else:
+            assert (lapsed, offer.state, next_one.state) == (1, "expired", "offered")
+            assert refused == ["expired"] * ACCEPTS
+            assert emails == [
+                ("training/email/offer", next_one.member.email),
+                ("training/email/offer_expired", offer.member.email),
+            ]
+            outcomes["lapsed"] += 1
+        assert Enrolment.objects.filter(course=course).holding_seat().count() == 1
+    assert sum(outcomes.values()) == OFFER_ROUNDS
+    print(f"\noffer race, {OFFER_ROUNDS} rounds of {ACCEPTS} accepts + {SCANS} scans: {dict(outcomes)}")
