@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from groups.models import Meeting, Membership, WorkingGroup
 from notifications.services import PUBLISH_TRANSPORT_OPTIONS
 from smartprogress.celery import app as celery_app
+from training.models import Enrolment
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def home(request):
             .filter(group__archived_at=None)
             .select_related("group")
             .order_by("starts_at")[:DASHBOARD_MEETINGS],
+            "enrolments": Enrolment.objects.on_dashboard(member),
         }
         return render(request, "dashboard.html", context)
     return render(request, "home.html", {"groups": groups})

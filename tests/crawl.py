@@ -175,10 +175,61 @@ def demo_world():
         services.add_document(
             calls, actor=facilitator, title=f"Link ({visibility})", visibility=visibility, url="https://example.org/x"
         )
-    return {
+    people = {
         "U": MemberFactory(),
         "O": VerifiedMemberFactory(),
         "P": participant,
         "F": facilitator,
         "S": StaffFactory(),
     }
+    _training_world(people)
+    return people
+
+
+def _training_world(people):
+    """Courses in every state as each person meets them: P holds seats (one in a course just
+    over, to rate) and has a proposal under review; in a full course open to everyone O has an
+    open offer and U waits; F (who facilitates the training group) teaches a draft made from
+    an accepted proposal; an Agorà programme with an open event ahead and one past."""
+    from tests.factories import (
+        CourseFactory,
+        CourseTrainerFactory,
+        EnrolmentFactory,
+        ProgrammeFactory,
+        SessionFactory,
+        TrainerProposalFactory,
+    )
+    from training import services
+
+    now = timezone.now()
+    agora = ProgrammeFactory(name="Agorà", slug="agora")
+    agora.events.create(
+        title="Incontro aperto",
+        starts_at=now + timedelta(days=6),
+        ends_at=now + timedelta(days=6, hours=2),
+        online_url="https://agora.example/diretta",
+    )
+    agora.events.create(
+        title="Primo incontro", starts_at=now - timedelta(days=60), ends_at=now - timedelta(days=60, hours=-2)
+    )
+    open_course = CourseFactory(title="Progettare per i bandi", programme=agora, sessions=0, format="online")
+    SessionFactory(course=open_course, location="", online_url="https://meet.example/corso")
+    EnrolmentFactory(course=open_course, member=people["P"])
+    full = CourseFactory(
+        title="Montaggio video", capacity=2, audience="everyone", price_members="40", price_others="80"
+    )
+    EnrolmentFactory(course=full, member=people["P"], price="40")
+    EnrolmentFactory(course=full, member=people["O"], state="offered", offer_expires_at=now + timedelta(hours=30))
+    EnrolmentFactory(course=full, member=people["U"], state="waitlisted", price="80")
+    over = CourseFactory(title="Comunicare sui social", programme=agora, state="closed", sessions=0)
+    SessionFactory(course=over, starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=3, hours=-2))
+    seat = EnrolmentFactory(course=over, member=people["P"])
+    CourseTrainerFactory(course=over, member=people["F"])
+    services.mark_attendance(over.sessions.get(), actor=people["F"], present={seat.pk})
+    CourseFactory(title="Danza contemporanea", state="cancelled")
+    TrainerProposalFactory(proposer=people["P"])
+    accepted = TrainerProposalFactory(topic="Fotografia di scena")
+    services.review_proposal(accepted, people["F"], score=5, comment="Sì")
+    draft = services.accept_proposal(accepted, actor=people["F"])
+    CourseTrainerFactory(course=draft, member=people["F"])
+    services.save_interests(people["P"], areas=[full.area], skills=[], wish="Fotografia di scena")

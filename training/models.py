@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, Max, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -361,6 +361,16 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def lapsed_offers(self, now):
         return self.filter(state=EnrolmentState.OFFERED, offer_expires_at__lte=now)
+
+    def on_dashboard(self, member):
+        """The member's seats, offers and waiting lists in courses not over yet, offers first."""
+        return (
+            self.filter(member=member)
+            .live()
+            .with_course_dates()
+            .filter(Q(last_session_end__gte=timezone.now()) | Q(last_session_end=None))
+            .order_by(Case(When(state=EnrolmentState.OFFERED, then=0), default=1), "first_session_at")
+        )
 
     def with_course_dates(self):
         """Each enrolment's course, with its first and last session, in one query."""

@@ -13,6 +13,7 @@ pages the browser journeys reach through forms, in the states they see them:
   /privacy/ as a visitor; dashboard, group, meeting, poll, poll and meeting forms, /profilo/ as
   a facilitator.
 - test_htmx_focus.py: a group page as a verified member, before and after joining.
+- test_training_journey.py: a course page as two members (enrolled, waiting, offered, confirmed).
 GET pages come from the crawl; journey_pages() adds what only a POST shows.
 """
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 from groups.models import DatePoll
 from tests.crawl import crawl, demo_world
 from tests.html_check import nu_errors, outline, skipped_levels
+from training.models import Course, TrainerProposal
 
 # A visitor, U registered but not verified, O verified outside the groups, P participant,
 # F facilitator, S staff.
@@ -105,6 +107,24 @@ def journey_pages(client, people, on_commit):
     _as(client, people["O"])
     meeting = closed.redirect_chain[-1][0]
     keep("O answered", client.post(f"{meeting}risposta/", {"answer": "yes"}, follow=True))
+
+    # test_training_journey.py: a member takes the last seat, another waits and accepts the
+    # offer. Here too: forms with errors, a rating, attendance, a proposal reviewed and decided.
+    full = Course.objects.get(title="Montaggio video")
+    keep("O accepted", client.post(f"/formazione/{full.slug}/accetta/", follow=True))
+    keep("O proposal with errors", client.post("/formazione/proponi/", {"expected_fee": "dieci"}))
+    keep("O interests with errors", client.post("/formazione/interessi/", {"areas": ["999999"]}))
+    keep("O catalogue with a bad filter", client.get("/formazione/?area=nessuna&prezzo=x"))
+    _as(client, people["P"])
+    over = Course.objects.get(title="Comunicare sui social")
+    keep("P rating with errors", client.post(f"/formazione/{over.slug}/valutazione/", {"rating": "9"}))
+    keep("P rated", client.post(f"/formazione/{over.slug}/valutazione/", {"rating": "4"}, follow=True))
+    keep("P cancelled", client.post(f"/formazione/{full.slug}/annulla/", follow=True))
+    _as(client, people["F"])
+    keep("F attendance saved", client.post(f"/formazione/{over.slug}/presenze/{over.sessions.get().pk}/", follow=True))
+    proposal = TrainerProposal.objects.get(state="submitted")
+    keep("F review with errors", client.post(f"/formazione/proposte/{proposal.pk}/valuta/", {"score": "0"}))
+    keep("F decline with errors", client.post(f"/formazione/proposte/{proposal.pk}/decidi/", {"decision": "decline"}))
     return pages
 
 

@@ -39,6 +39,12 @@ def test_every_link_a_person_sees_opens_for_them(client, people, role):
     # The crawl went where the links are: the public part of meetings and their calendar files.
     reached = {shape(visit.url) for visit in visits if visit.status == 200}
     expected = {"gruppi/<slug:slug>/incontri/", "incontri/<int:pk>/", "incontri/<int:pk>.ics"}
+    expected |= {
+        "formazione/",
+        "formazione/<slug:slug>/",
+        "formazione/<slug:slug>.ics",
+        "formazione/programmi/<slug:slug>/",
+    }
     assert expected - reached == set()
 
 

@@ -10,6 +10,20 @@ from django.utils import timezone
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
 from tests.factories import DiscussionPromptFactory, WorkingGroupFactory
+from training import services as training_services
+from training.models import (
+    Attendance,
+    Course,
+    CourseTrainer,
+    Enrolment,
+    Feedback,
+    Programme,
+    ProgrammeEvent,
+    ProposalReview,
+    Session,
+    TrainerProposal,
+    TrainingInterest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +109,9 @@ def test_skip_link_targets_main(client):
 
 
 SEEDED = [Member, WorkingGroup, DiscussionPrompt, Membership, Meeting, DatePoll, DateSlot, DateVote, Document]
+SEEDED += [Programme, ProgrammeEvent, Course, CourseTrainer, Session, Enrolment, Attendance, Feedback]
+SEEDED += [TrainerProposal, ProposalReview, TrainingInterest, Course.skills.through, TrainerProposal.skills.through]
+SEEDED += [TrainingInterest.areas.through, TrainingInterest.skills.through]
 
 
 def _everything_seeded():
@@ -165,6 +182,55 @@ def test_seed_demo_moves_forward_what_time_left_behind(settings, tmp_path):
 
     assert Meeting.objects.upcoming().filter(group__slug="formazione").count() == 1
     assert [poll.is_open for poll in DatePoll.objects.all()] == [True]
+
+
+def test_seed_demo_has_courses_in_every_state_an_open_offer_and_agora(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    assert sorted(Course.objects.values_list("state", flat=True)) == [
+        "cancelled",
+        "closed",
+        "draft",
+        "published",
+        "published",
+    ]
+    full = Course.objects.with_overview().get(slug="montaggio-video-con-software-libero")
+    assert (full.is_full, full.waiting_count) == (True, 2)
+    offer = full.enrolments.get(state="offered")
+    assert offer.offer_expires_at > timezone.now()
+    assert Course.objects.get(state="draft").proposal.state == "accepted"
+    agora = Programme.objects.get(slug="agora")
+    assert (agora.name, agora.courses.count(), agora.events.filter(starts_at__gt=timezone.now()).count()) == (
+        "Agorà",
+        2,
+        1,
+    )
+    assert sorted(TrainerProposal.objects.values_list("state", flat=True)) == ["accepted", "declined", "submitted"]
+    assert TrainingInterest.objects.count() == 5
+
+
+def test_seed_demo_opens_the_offer_again_once_time_has_moved_on(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", allow_production=True)
+    training_services.lapse_expired_offers(now=timezone.now() + timedelta(days=2))
+    Session.objects.filter(course__slug="progettare-per-i-bandi-europei").update(
+        starts_at=timezone.now() - timedelta(days=9), ends_at=timezone.now() - timedelta(days=9, hours=-2)
+    )
+
+    call_command("seed_demo", allow_production=True)
+
+    full = Course.objects.get(slug="montaggio-video-con-software-libero")
+    assert list(full.enrolments.values_list("member__email", "state")) == [
+        ("sara.esposito@soci.example", "confirmed"),
+        ("chiara.romano@soci.example", "confirmed"),
+        ("elena.ricci@soci.example", "offered"),
+        ("davide.marino@soci.example", "waitlisted"),
+        ("paolo.conti@soci.example", "waitlisted"),
+    ]
+    ahead = Session.objects.filter(course__slug="progettare-per-i-bandi-europei", starts_at__gt=timezone.now())
+    assert ahead.count() == 3
 
 
 def _is_well_formed_pdf(data):

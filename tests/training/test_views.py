@@ -285,3 +285,22 @@ def test_programme_page_lists_its_courses_and_events_with_constant_queries(clien
     assert len(re.findall(r'card-title"><a href="/formazione/', html)) == 5
     assert "Bozza segreta" not in html
     assert escape("Incontri passati") in html
+
+
+def test_dashboard_shows_an_open_offer_first_and_leaves_out_finished_courses(client, verified_member):
+    EnrolmentFactory(member=verified_member, course__title="Confermato")
+    EnrolmentFactory(
+        member=verified_member,
+        course__title="Offerto",
+        state="offered",
+        offer_expires_at=timezone.now() + timedelta(hours=3),
+    )
+    finished = EnrolmentFactory(member=verified_member, course__title="Finito").course.sessions.get()
+    finished.starts_at, finished.ends_at = timezone.now() - timedelta(days=3), timezone.now() - timedelta(days=2)
+    finished.save()
+    client.force_login(verified_member)
+
+    html = client.get("/").content.decode()
+
+    assert re.findall(r'<a href="/formazione/[^"]+/">([^<]+)</a> ·', html) == ["Offerto", "Confermato"]
+    assert "C'è un posto libero per te: accettalo entro" in html

@@ -10,6 +10,7 @@ from groups.models import Membership
 from members.enums import MemberStatus
 from members.models import Member, RosterEntry, Sector, Skill
 from members.vocabulary import seed_vocabulary
+from training.demo import seed_training
 
 DEMO_PASSWORD = "smart-demo-2020"
 STAFF_EMAIL = "staff@smartinprogress.example"
@@ -97,7 +98,7 @@ DEMO_MEMBERS = [
 class Command(BaseCommand):
     help = (
         "Create (or reset) the demo data: working groups with meetings, a date poll and documents, "
-        "vocabulary, a staff account and twelve members."
+        "courses in every state and the Agorà programme, vocabulary, a staff account and twelve members."
     )
 
     def add_arguments(self, parser):
@@ -138,12 +139,14 @@ class Command(BaseCommand):
                 "ricerca-e-sviluppo": [members[n] for n in ("davide", "elena", "marco")],
             },
         )
+        courses = seed_training(members, staff)
         # Half of the pending requests are on the roster: a staff import verifies them.
         RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(groups)} working groups, {len(rows)} accounts."))
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         for email, role in rows:
             self.stdout.write(f"  {email:<36} {role}")
+        self.stdout.write("Courses (Formazione): " + ", ".join(f"{c.slug} ({c.state})" for c in courses))
         self._write_groups(groups)
 
     def _write_groups(self, groups):
