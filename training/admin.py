@@ -249,10 +249,12 @@ class EnrolmentAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if form.has_changed() and obj.amount_paid is not None:
+        if not form.has_changed():
+            return
+        if obj.amount_paid is None:
+            services.clear_payment(obj, actor=request.user)
+        else:
             services.record_payment(obj, actor=request.user, amount=obj.amount_paid, paid_at=obj.paid_at)
-        elif form.has_changed():
-            super().save_model(request, obj, form, change)
 
     def _each(self, request, queryset, act, done):
         count = 0

@@ -14,6 +14,8 @@ class CourseState(models.TextChoices):
     # Whoever opens the address reads these; a draft is for staff, its trainers and the
     # training group's facilitators.
     PUBLIC = enum.nonmember(("published", "closed", "cancelled"))
+    # "Closed" closes the enrolment: its sessions still take place.
+    TAKING_PLACE = enum.nonmember(("published", "closed"))
 
 
 # Which state may follow which (services.set_course_state). A closed course may open again.

@@ -284,7 +284,8 @@ class CourseTrainer(models.Model):
 
 class SessionQuerySet(models.QuerySet):
     def starting_between(self, start, end):
-        return self.filter(course__state=CourseState.PUBLISHED, starts_at__gt=start, starts_at__lte=end)
+        """Sessions of courses that take place: a closed course has closed its enrolment, not its lessons."""
+        return self.filter(course__state__in=CourseState.TAKING_PLACE, starts_at__gt=start, starts_at__lte=end)
 
 
 class Session(models.Model):

@@ -20,7 +20,7 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from groups.services import REMINDER_PREFERENCE, send_due_reminders
 from members.enums import MemberStatus
@@ -249,6 +249,18 @@ def release_unpaid_seat(enrolment, *, actor, now=None):
 
 
 @transaction.atomic
+def clear_payment(enrolment, *, actor):
+    """Staff undo a payment recorded by mistake."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.paid_at is None and enrolment.amount_paid is None:
+        return False
+    enrolment.amount_paid = enrolment.paid_at = None
+    enrolment.save(update_fields=["amount_paid", "paid_at"])
+    ActionLog.record(enrolment, "enrolment.payment_cleared", actor=actor)
+    return True
+
+
+@transaction.atomic
 def record_payment(enrolment, *, actor, amount, paid_at=None):
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.state != EnrolmentState.CONFIRMED:
@@ -268,10 +280,12 @@ def check_capacity(course, capacity):
     """Call with the course row locked (the admin's form does, in the transaction that saves)."""
     held = _seats_held(course)
     if capacity is not None and capacity < held:
-        raise ValidationError(
-            _("%(held)d seats are already taken or offered: the course cannot have fewer seats.") % {"held": held},
-            code="capacity_below_seats",
+        message = ngettext(
+            "%(held)d seat is already taken or offered: the course cannot have fewer seats.",
+            "%(held)d seats are already taken or offered: the course cannot have fewer seats.",
+            held,
         )
+        raise ValidationError(message % {"held": held}, code="capacity_below_seats")
 
 
 def lock_for_edit(course):
@@ -437,7 +451,7 @@ def ask_for_feedback(now=None):
     )
     due = (
         Enrolment.objects.confirmed()
-        .filter(feedback_requested_at=None, course__state__in=(CourseState.PUBLISHED, CourseState.CLOSED))
+        .filter(feedback_requested_at=None, course__state__in=CourseState.TAKING_PLACE)
         .annotate(last_end=Subquery(last_end))
         .filter(last_end__lte=now, last_end__gt=now - FEEDBACK_WINDOW)
     )
@@ -472,18 +486,18 @@ def propose_course(member, *, topic, area, outline, format, bio, skills=(), expe
     return proposal
 
 
-def _undecided(proposal):
+def _undecided(proposal, actor):
     proposal = TrainerProposal.objects.select_for_update().select_related("proposer").get(pk=proposal.pk)
     if proposal.state != ProposalState.SUBMITTED:
         raise ValidationError(_("This proposal has already been decided."), code="decided")
+    if proposal.proposer_id == actor.pk:
+        raise ValidationError(_("Your own proposal is reviewed and decided by the others."), code="own")
     return proposal
 
 
 @transaction.atomic
 def review_proposal(proposal, reviewer, *, score, comment=""):
-    proposal = _undecided(proposal)
-    if proposal.proposer_id == reviewer.pk:
-        raise ValidationError(_("You cannot review your own proposal."), code="own")
+    proposal = _undecided(proposal, reviewer)
     if score not in range(1, 6):
         raise ValidationError({"score": _("Choose a score from 1 to 5.")}, code="score")
     review, _created = ProposalReview.objects.update_or_create(
@@ -505,7 +519,7 @@ def _free_slug(title):
 def accept_proposal(proposal, *, actor, note=""):
     """The proposal becomes a draft course with what it says already filled in; staff add
     sessions, seats and price and publish it. The proposer is told."""
-    proposal = _undecided(proposal)
+    proposal = _undecided(proposal, actor)
     fee = (
         _("Expected fee in the proposal: € %(fee)s.") % {"fee": proposal.expected_fee} if proposal.expected_fee else ""
     )
@@ -536,7 +550,7 @@ def accept_proposal(proposal, *, actor, note=""):
 def decline_proposal(proposal, *, actor, note):
     if not note.strip():
         raise ValidationError({"note": _("Tell the proposer why: they receive this text.")}, code="no_reason")
-    proposal = _undecided(proposal)
+    proposal = _undecided(proposal, actor)
     proposal.state, proposal.decision_note = ProposalState.DECLINED, note
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.save(update_fields=["state", "decision_note", "decided_by", "decided_at"])

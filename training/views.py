@@ -147,6 +147,10 @@ def course_detail(request, slug):
         "feedback_open": request.user.is_authenticated
         and services.feedback_open_reason(course, request.user, last_end=last_end) is None,
         "ratings": _ratings(course) if can_teach else None,
+        # Past its deadline, until the scan (every few minutes) passes the seat on.
+        "offer_lapsed": enrolment is not None
+        and enrolment.state == EnrolmentState.OFFERED
+        and enrolment.offer_expires_at <= timezone.now(),
     }
     if enrolment is not None and enrolment.state == EnrolmentState.WAITLISTED:
         context["position"] = services.waiting_position(enrolment)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from members.models import ActionLog
 from tests.factories import CourseFactory, EnrolmentFactory, SectorFactory, VerifiedMemberFactory
 from training.models import Course, Enrolment
 
@@ -261,3 +262,15 @@ def test_a_course_slug_that_is_a_page_of_the_portal_is_refused(client, staff):
     assert "Questo indirizzo appartiene a una pagina del portale" in response.content.decode()
     assert not Course.objects.filter(slug="proponi").exists()
     VerifiedMemberFactory()
+
+
+def test_clearing_a_payment_in_the_admin_is_logged(client, staff):
+    enrolment = EnrolmentFactory(price=Decimal("60"), amount_paid=Decimal("60"), paid_at=timezone.now())
+    client.force_login(staff)
+
+    response = client.post(f"/admin/training/enrolment/{enrolment.pk}/change/", {"amount_paid": "", "paid_at_0": ""})
+
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.amount_paid, enrolment.paid_at) == (None, None)
+    assert ActionLog.objects.get().action == "enrolment.payment_cleared"

@@ -181,3 +181,13 @@ def test_reminder_for_a_session_stored_in_utc_reads_rome_time():
     services.send_due_session_reminders(now=session.starts_at - timedelta(minutes=30))
 
     assert "18:00–20:00 (Europe/Rome)" in OutboxEmail.objects.get().body_text
+
+
+@pytest.mark.django_db
+def test_a_closed_course_still_reminds_its_participants():
+    session = _course_starting_in(0.5, state="closed")
+    seated = EnrolmentFactory(course=session.course).member
+
+    services.send_due_session_reminders(now=NOW)
+
+    assert list(SessionReminder.objects.values_list("member_id", flat=True)) == [seated.pk]

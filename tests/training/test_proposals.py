@@ -104,8 +104,10 @@ def test_reviews_one_per_reviewer_and_never_by_the_proposer(training_facilitator
     assert sorted(proposal.reviews.values_list("reviewer_id", "score")) == sorted(
         [(training_facilitator.pk, 5), (staff.pk, 3)]
     )
-    with pytest.raises(ValidationError, match="Non puoi valutare la tua proposta"):
+    with pytest.raises(ValidationError, match="La tua proposta la valutano e la decidono gli altri"):
         services.review_proposal(proposal, proposal.proposer, score=5)
+    with pytest.raises(ValidationError, match="La tua proposta la valutano e la decidono gli altri"):
+        services.accept_proposal(proposal, actor=proposal.proposer)
 
 
 def test_accepting_makes_a_draft_course_with_the_fields_filled_in_and_tells_the_proposer(training_facilitator):

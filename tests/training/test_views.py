@@ -184,7 +184,10 @@ def test_accepting_an_expired_offer_through_the_page_says_so(client, verified_me
 
     response = client.post(f"/formazione/{course.slug}/accetta/", follow=True)
 
-    assert "Questa offerta è scaduta" in response.content.decode()
+    html = response.content.decode()
+    assert "Questa offerta è scaduta" in html
+    assert "Il posto che ti era stato offerto è scaduto il" in html
+    assert "Accetta il posto" not in html
     assert Enrolment.objects.get().state == "offered"
 
 
