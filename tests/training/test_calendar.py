@@ -1,16 +1,16 @@
 """Sessions reuse what meetings have: the .ics writer (times in UTC), the personal
 calendar feed, and the reminder scan with its windows, preferences and claim rows."""
 
-import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
 from notifications.models import OutboxEmail, Preferences
+from tests.concurrency import run_together
 from tests.factories import (
     CourseFactory,
     EnrolmentFactory,
@@ -132,21 +132,8 @@ def test_no_reminder_for_a_cancelled_course():
 def test_two_workers_send_each_session_reminder_once():
     session = _course_starting_in(21)
     people = [EnrolmentFactory(course=session.course).member for _ in range(10)]
-    barrier = threading.Barrier(2)
-    results = []
 
-    def worker():
-        try:
-            barrier.wait()
-            results.append(services.send_due_session_reminders(now=NOW))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together([partial(services.send_due_session_reminders, now=NOW)] * 2)
 
     assert sum(results) == len(people)
     assert sorted(OutboxEmail.objects.values_list("to", flat=True)) == sorted(p.email for p in people)

@@ -1,48 +1,23 @@
 """Seats under concurrency, on PostgreSQL: many people press "Enrol" for the last seat at
 the same instant, and an offer is accepted at the very moment the lapse scan lets it
-expire. Each thread has its own database connection, as each web worker or Celery worker
-would; a barrier releases them together."""
+expire (tests.concurrency.run_together: a thread and a connection each, released at once)."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from notifications.models import OutboxEmail
+from tests.concurrency import run_together
 from tests.factories import CourseFactory, EnrolmentFactory, VerifiedMemberFactory
 from training import services
 from training.models import Enrolment
 
 THREADS = 24
 ROUNDS = 5
-
-
-def _together(jobs):
-    """Run every job in its own thread, on its own connection, released at once; returns
-    each job's result or the exception it raised, in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # the outcome under test, e.g. a refusal
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,7 +30,7 @@ def test_many_people_enrolling_at_the_last_seat_get_exactly_one_seat():
             EnrolmentFactory(course=course)
         people = [VerifiedMemberFactory() for _ in range(THREADS)]
 
-        results = _together([partial(services.enrol, course, person) for person in people])
+        results = run_together([partial(services.enrol, course, person) for person in people])
 
         states = Counter(result.state for result in results)
         outcomes.update(states)
@@ -72,7 +47,7 @@ def test_one_person_enrolling_many_times_at_once_gets_one_enrolment():
     course = CourseFactory(capacity=5)
     person = VerifiedMemberFactory()
 
-    results = _together([lambda: services.enrol(course, person)] * THREADS)
+    results = run_together([lambda: services.enrol(course, person)] * THREADS)
 
     assert [type(r).__name__ for r in results].count("Enrolment") == 1
     assert {e.code for e in results if isinstance(e, ValidationError)} == {"already"}
@@ -102,7 +77,7 @@ def test_offer_accepted_as_it_expires_while_the_scan_runs_has_exactly_one_outcom
         jobs = [partial(services.accept_offer, offer, offer.member, now=in_time)] * ACCEPTS
         jobs += [partial(services.lapse_expired_offers, now=deadline)] * SCANS
 
-        results = _together(jobs)
+        results = run_together(jobs)
 
         accepted = sum(isinstance(r, Enrolment) for r in results[:ACCEPTS])
         refused = [r.code for r in results[:ACCEPTS] if isinstance(r, ValidationError)]
