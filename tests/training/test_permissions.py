@@ -130,3 +130,21 @@ def test_url_answers_each_person_as_expected(client, world, method, url, data, r
         assert response.status_code == outcome
         if outcome == 302:
             assert not response.url.startswith("/account/login/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/formazione/proposte/99999999999999999999999/",
+        "/formazione/{course}/presenze/99999999999999999999999/",
+        "/formazione/programmi/%C3%A0gora/",
+        "/formazione/corso%20con%20spazi/",
+    ],
+)
+def test_odd_addresses_are_not_found(client, world, url):
+    people, ids, _form = world
+    client.force_login(people["S"])
+
+    response = client.post(url.format(**ids)) if "presenze" in url else client.get(url.format(**ids))
+
+    assert response.status_code == 404
