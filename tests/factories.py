@@ -147,6 +147,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Proposal
+        skip_postgeneration_save = True
 
     group = factory.SubFactory(WorkingGroupFactory)
     author = factory.SubFactory(VerifiedMemberFactory)
@@ -158,6 +159,11 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     problem_html = factory.LazyAttribute(lambda p: rendering.render(p.problem))
     solution_html = factory.LazyAttribute(lambda p: rendering.render(p.solution))
     benefit_html = factory.LazyAttribute(lambda p: rendering.render(p.benefit))
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        if create:
+            proposal_services.index_for_search(self)
 
 
 class PublishedProposalFactory(ProposalFactory):

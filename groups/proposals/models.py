@@ -119,7 +119,7 @@ class Proposal(models.Model):
     hidden_at = models.DateTimeField(_("hidden by staff at"), null=True, blank=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     # Title (A), problem (B), solution (C) and benefit (D), Italian configuration; written by
-    # the service that saves the text (services._index_for_search), PostgreSQL only.
+    # the service that saves the text (services.index_for_search), PostgreSQL only.
     search_vector = SearchVectorField(_("search index"), null=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()

@@ -120,7 +120,7 @@ def _notify(members, template, context):
         queue_email(member, template, context)
 
 
-def _index_for_search(proposal):
+def index_for_search(proposal):
     """Title first, then problem, solution and benefit, stemmed in Italian. PostgreSQL only:
     on SQLite (make run) the lists search with a plain substring match instead."""
     if connection.vendor != "postgresql":
@@ -162,7 +162,7 @@ def create_proposal(group, *, author, uploads=(), coauthors=(), submit=False, **
     proposal = Proposal(group=group, author=author)
     _set_text(proposal, text)
     proposal.save()
-    _index_for_search(proposal)
+    index_for_search(proposal)
     ActionLog.record(proposal, "proposal.created", actor=author)
     _attach(proposal, uploads, actor=author)
     _invite(proposal, coauthors, actor=author)
@@ -180,7 +180,7 @@ def update_proposal(proposal, *, actor, uploads=(), coauthors=None, **text):
     _check_text(Proposal, text)
     _set_text(proposal, text)
     proposal.save(update_fields=[*text, "problem_html", "solution_html", "benefit_html", "updated_at"])
-    _index_for_search(proposal)
+    index_for_search(proposal)
     ActionLog.record(proposal, "proposal.edited", actor=actor)
     _attach(proposal, uploads, actor=actor)
     if coauthors is not None:

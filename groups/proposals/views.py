@@ -344,7 +344,12 @@ def comment_add(request, pk):
         try:
             services.add_comment(proposal, author=request.user, text=form.cleaned_data["text"], parent=parent)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            # A bad field goes next to it; any other refusal (a limit, a closed proposal)
+            # on top of the page, which keeps what was typed in the form.
+            if hasattr(error, "error_dict"):
+                _form_errors_from(form, error)
+            else:
+                _messages_from(request, error)
         else:
             messages.success(request, _("Comment published."))
             return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#commenti")
