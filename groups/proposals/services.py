@@ -3,12 +3,10 @@ supports, comments and reports. Each function checks the rule, saves, writes an 
 line and queues the e-mails it causes, in one transaction. A change of state locks the
 proposal's row first, so two staff deciding at once cannot both win."""
 
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -64,18 +62,6 @@ def _required_reason(reason, field="reason"):
             {field: ValidationError(_("Write the reason: the author will read it."), code="required")}
         )
     return reason
-
-
-def _within_hourly_limit(member, kind, limit):
-    """Count one more `kind` for `member` in this clock hour, in the cache (as the login limits
-    are); False once over `limit`. With Redis down the cache answers as if the count started
-    now, so the limit is not enforced until it is back (the portal keeps working)."""
-    key = f"limit:{kind}:{member.pk}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # the key expired between add and incr: a new hour began
-        return True
 
 
 def _lock(proposal):
@@ -153,12 +139,6 @@ def create_proposal(group, *, author, uploads=(), coauthors=(), submit=False, **
     if not Membership.objects.taking_part().filter(group=group, member=author).exists():
         raise ValidationError(_("Only the participants of a group write proposals in it."), code="not_participant")
     _check_text(Proposal, text)
-    if not _within_hourly_limit(author, "proposals", settings.PROPOSALS_PER_HOUR):
-        raise ValidationError(
-            _("You have reached the limit of %(count)d new proposals an hour: try again a little later.")
-            % {"count": settings.PROPOSALS_PER_HOUR},
-            code="too_many",
-        )
     proposal = Proposal(group=group, author=author)
     _set_text(proposal, text)
     proposal.save()
@@ -515,12 +495,6 @@ def add_comment(proposal, *, author, text, parent=None):
         raise ValidationError(_("Replies go under a comment of this proposal, one level only."), code="parent")
     if parent is not None and (parent.is_removed or parent.is_hidden):
         raise ValidationError(_("This comment has been removed: it takes no replies."), code="parent_gone")
-    if not _within_hourly_limit(author, "comments", settings.COMMENTS_PER_HOUR):
-        raise ValidationError(
-            _("You have reached the limit of %(count)d comments an hour: try again a little later.")
-            % {"count": settings.COMMENTS_PER_HOUR},
-            code="too_many",
-        )
     comment = Comment.objects.create(proposal=proposal, parent=parent, author=author, text=text.strip())
     ActionLog.record(comment, "comment.added", actor=author)
     return comment

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groups import permissions as group_permissions
 from groups.models import WorkingGroup
-from groups.proposals import permissions, services
+from groups.proposals import limits, permissions, services
 from groups.proposals.enums import CoAuthorState, ProposalOrder, UpdateKind
 from groups.proposals.forms import CommentForm, ProposalFilterForm, ProposalForm, ReportForm
 from groups.proposals.models import CoAuthor, Comment, Proposal, ProposalAttachment, Support
@@ -89,6 +89,7 @@ def proposal_create(request, slug):
     form = ProposalForm(request.POST or None, request.FILES or None, group=group, author=request.user)
     if request.method == "POST" and form.is_valid():
         try:
+            limits.spend_proposal(request.user)
             proposal = services.create_proposal(
                 group,
                 author=request.user,
@@ -342,6 +343,7 @@ def comment_add(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
+            limits.spend_comment(request.user)
             services.add_comment(proposal, author=request.user, text=form.cleaned_data["text"], parent=parent)
         except ValidationError as error:
             # A bad field goes next to it; any other refusal (a limit, a closed proposal)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
+from groups.proposals.enums import ProposalState
+from groups.proposals.models import CoAuthor, Comment, Proposal, ProposalUpdate, Report, Support
 from members.models import Member
 from tests.factories import DiscussionPromptFactory, WorkingGroupFactory
 
@@ -94,7 +96,23 @@ def test_skip_link_targets_main(client):
     assert 'href="#main"' in html and 'id="main"' in html
 
 
-SEEDED = [Member, WorkingGroup, DiscussionPrompt, Membership, Meeting, DatePoll, DateSlot, DateVote, Document]
+SEEDED = [
+    Member,
+    WorkingGroup,
+    DiscussionPrompt,
+    Membership,
+    Meeting,
+    DatePoll,
+    DateSlot,
+    DateVote,
+    Document,
+    Proposal,
+    CoAuthor,
+    Support,
+    Comment,
+    ProposalUpdate,
+    Report,
+]
 
 
 def _everything_seeded():
@@ -165,6 +183,23 @@ def test_seed_demo_moves_forward_what_time_left_behind(settings, tmp_path):
 
     assert Meeting.objects.upcoming().filter(group__slug="formazione").count() == 1
     assert [poll.is_open for poll in DatePoll.objects.all()] == [True]
+
+
+def test_seed_demo_has_proposals_in_every_state_with_their_life(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    assert set(Proposal.objects.values_list("state", flat=True)) == set(ProposalState.values)
+    for slug in ("dentro-e-fuori-i-bandi", "formazione", "ricerca-e-sviluppo"):
+        assert Proposal.objects.filter(group__slug=slug).public().exists(), slug
+    assert Support.objects.count() == sum(Proposal.objects.values_list("support_count", flat=True)) > 10
+    assert Comment.objects.exclude(parent=None).exists()
+    assert Comment.objects.exclude(removed_at=None).get().text == ""
+    assert Report.objects.open().count() == 1
+    assert set(ProposalUpdate.objects.values_list("kind", flat=True)) == {"answer", "progress"}
+    assert CoAuthor.objects.filter(state="invited").count() == 1
+    assert Proposal.objects.waiting_for_moderation().count() == 2
 
 
 def _is_well_formed_pdf(data):
