@@ -13,6 +13,10 @@ pages the browser journeys reach through forms, in the states they see them:
   /privacy/ as a visitor; dashboard, group, meeting, poll, poll and meeting forms, /profilo/ as
   a facilitator.
 - test_htmx_focus.py: a group page as a verified member, before and after joining.
+- test_proposal_journey.py: a participant writes a proposal (form, errors, the draft), sends
+  it; staff publish it in the admin; another member supports and comments; staff answer it
+  and add a progress update; the author reads each step on the proposal and the dashboard.
+- test_accessibility.py also scans /proposte/, a proposal, its form and the report form.
 GET pages come from the crawl; journey_pages() adds what only a POST shows.
 """
 
@@ -24,6 +28,7 @@ from django.core import mail
 from django.utils import timezone
 
 from groups.models import DatePoll
+from groups.proposals.models import Proposal
 from tests.crawl import crawl, demo_world
 from tests.html_check import nu_errors, outline, skipped_levels
 
@@ -105,6 +110,31 @@ def journey_pages(client, people, on_commit):
     _as(client, people["O"])
     meeting = closed.redirect_chain[-1][0]
     keep("O answered", client.post(f"{meeting}risposta/", {"answer": "yes"}, follow=True))
+
+    # test_proposal_journey.py: the proposal form and its errors, a refused comment and reply,
+    # a report without a reason, a comment being edited.
+    _as(client, people["P"])
+    keep("P proposal form with errors", client.post("/gruppi/formazione/proposte/nuova/", {"title": ""}))
+    written = {
+        "title": "Corsi serali",
+        "problem": "Di giorno lavoriamo.",
+        "solution": "Corsi alle 19.",
+        "benefit": "Più iscritti.",
+    }
+    keep("P proposal saved", client.post("/gruppi/formazione/proposte/nuova/", written, follow=True))
+    accepted = Proposal.objects.get(state="accepted")
+    _as(client, people["O"])
+    keep("O comment with errors", client.post(f"/proposte/{accepted.pk}/commenti/", {"text": ""}))
+    first = accepted.comments.filter(parent=None, removed_at=None, hidden_at=None).first()
+    reply = {"text": "", "risposta_a": first.pk}
+    keep("O reply with errors", client.post(f"/proposte/{accepted.pk}/commenti/", reply))
+    keep("O report with errors", client.post(f"/proposte/{accepted.pk}/segnala/", {"reason": ""}))
+    keep("O supported", client.post(f"/proposte/{accepted.pk}/sostegno/", {"azione": "ritira"}, follow=True))
+    _as(client, people["F"])
+    keep(
+        "F comment edit with errors",
+        client.post(f"/proposte/{accepted.pk}/commenti/{first.pk}/modifica/", {"text": ""}),
+    )
     return pages
 
 
