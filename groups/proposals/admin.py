@@ -237,11 +237,12 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
             for problem in problems:
                 self.message_user(request, problem, messages.ERROR)
             return _back_to_queue()
-        return self._form_page(
+        return _form_page(
+            self,
             request,
-            "admin/groups/proposal/reject.html",
-            _("Do not publish"),
             form,
+            template="admin/groups/proposal/reject.html",
+            title=_("Do not publish"),
             proposals=proposals,
             ids=",".join(str(p.pk) for p in proposals),
         )
@@ -257,22 +258,15 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return redirect("admin:groups_proposal_change", pk)
-        form = AnswerForm(request.POST or None, proposal=proposal)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.answer_proposal(
-                    proposal, actor=request.user, state=form.cleaned_data["state"], text=form.cleaned_data["text"]
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            else:
-                self.message_user(request, _("Answer published: the authors and supporters have been told."))
-                return redirect("admin:groups_proposal_change", pk)
-        return self._form_page(
+        return _decided_by_form(
+            self,
             request,
-            "admin/groups/proposal/decision.html",
-            _("Official answer"),
-            form,
+            AnswerForm(request.POST or None, proposal=proposal),
+            lambda data: services.answer_proposal(proposal, actor=request.user, **data),
+            done=_("Answer published: the authors and supporters have been told."),
+            then=reverse("admin:groups_proposal_change", args=[pk]),
+            template="admin/groups/proposal/decision.html",
+            title=_("Official answer"),
             proposal=proposal,
             submit=_("Publish the answer"),
         )
@@ -280,20 +274,15 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def progress_view(self, request, pk):
         _require(request)
         proposal = get_object_or_404(Proposal, pk=pk)
-        form = ProgressForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.add_progress_update(proposal, actor=request.user, text=form.cleaned_data["text"])
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            else:
-                self.message_user(request, _("Progress update published: the authors and supporters have been told."))
-                return redirect("admin:groups_proposal_change", pk)
-        return self._form_page(
+        return _decided_by_form(
+            self,
             request,
-            "admin/groups/proposal/decision.html",
-            _("Progress update"),
-            form,
+            ProgressForm(request.POST or None),
+            lambda data: services.add_progress_update(proposal, actor=request.user, **data),
+            done=_("Progress update published: the authors and supporters have been told."),
+            then=reverse("admin:groups_proposal_change", args=[pk]),
+            template="admin/groups/proposal/decision.html",
+            title=_("Progress update"),
             proposal=proposal,
             submit=_("Publish the update"),
         )
@@ -301,33 +290,43 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def hide_view(self, request, pk):
         _require(request)
         proposal = get_object_or_404(Proposal, pk=pk)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.hide_proposal(proposal, actor=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            else:
-                self.message_user(request, _("The proposal is hidden: its authors have been told why."))
-                return redirect("admin:groups_proposal_change", pk)
-        return self._form_page(
+        return _decided_by_form(
+            self,
             request,
-            "admin/groups/proposal/decision.html",
-            _("Hide the proposal"),
-            form,
+            ReasonForm(request.POST or None),
+            lambda data: services.hide_proposal(proposal, actor=request.user, **data),
+            done=_("The proposal is hidden: its authors have been told why."),
+            then=reverse("admin:groups_proposal_change", args=[pk]),
+            template="admin/groups/proposal/decision.html",
+            title=_("Hide the proposal"),
             proposal=proposal,
             submit=_("Hide"),
         )
 
-    def _form_page(self, request, template, title, form, **context):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "opts": self.model._meta,
-            **context,
-        }
-        return TemplateResponse(request, template, context)
+
+def _form_page(model_admin, request, form, *, template, title, **context):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "opts": model_admin.model._meta,
+        **context,
+    }
+    return TemplateResponse(request, template, context)
+
+
+def _decided_by_form(model_admin, request, form, decide, *, done, then, **page):
+    """A decision that needs a form (a reason, an answer): the form, and on a valid post
+    `decide(cleaned_data)`; a refusal from the service goes back into the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            decide(form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            model_admin.message_user(request, done)
+            return redirect(then)
+    return _form_page(model_admin, request, form, **page)
 
 
 def _back_to_queue():
@@ -402,23 +401,17 @@ class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def hide_view(self, request, pk):
         _require(request, "groups.change_comment")
         comment = get_object_or_404(Comment.objects.select_related("proposal", "author"), pk=pk)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.hide_comment(comment, actor=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            else:
-                self.message_user(request, _("The comment is hidden: its author has been told why."))
-                return redirect("admin:groups_comment_change", pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide the comment"),
-            "form": form,
-            "opts": self.model._meta,
-            "comment": comment,
-        }
-        return TemplateResponse(request, "admin/groups/comment/hide.html", context)
+        return _decided_by_form(
+            self,
+            request,
+            ReasonForm(request.POST or None),
+            lambda data: services.hide_comment(comment, actor=request.user, **data),
+            done=_("The comment is hidden: its author has been told why."),
+            then=reverse("admin:groups_comment_change", args=[pk]),
+            template="admin/groups/comment/hide.html",
+            title=_("Hide the comment"),
+            comment=comment,
+        )
 
 
 def _comment_summary(comment):
@@ -477,20 +470,14 @@ class ReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def hide_view(self, request, pk):
         _require(request, "groups.change_report")
         report = get_object_or_404(Report.objects.select_related("proposal", "comment"), pk=pk)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.hide_reported(report, actor=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            else:
-                self.message_user(request, _("Hidden: the author has been told why, and the report is resolved."))
-                return redirect("admin:groups_report_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide what was reported"),
-            "form": form,
-            "opts": self.model._meta,
-            "report": report,
-        }
-        return TemplateResponse(request, "admin/groups/report/hide.html", context)
+        return _decided_by_form(
+            self,
+            request,
+            ReasonForm(request.POST or None),
+            lambda data: services.hide_reported(report, actor=request.user, **data),
+            done=_("Hidden: the author has been told why, and the report is resolved."),
+            then=reverse("admin:groups_report_changelist"),
+            template="admin/groups/report/hide.html",
+            title=_("Hide what was reported"),
+            report=report,
+        )
