@@ -37,7 +37,7 @@ def home(request):
             "my_proposals": Proposal.objects.authored_by(member)
             .filter(group__archived_at=None)
             .select_related("group")
-            .order_by("-updated_at", "-pk")[:DASHBOARD_PROPOSALS],
+            .order_by("-created_at", "-pk")[:DASHBOARD_PROPOSALS],
             "invitations": CoAuthor.objects.filter(
                 member=member, state=CoAuthorState.INVITED, proposal__group__archived_at=None
             ).select_related("proposal", "proposal__group"),

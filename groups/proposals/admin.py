@@ -46,6 +46,7 @@ HISTORY_LABELS = {
     "proposal.declined": _("Official answer: declined"),
     "proposal.progress": _("Progress update"),
     "proposal.hidden": _("Hidden by the staff"),
+    "proposal.restored": _("Visible again"),
     "proposal.moderators_alerted": _("Moderators alerted: waiting too long"),
 }
 
@@ -143,6 +144,7 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
             path("<int:pk>/risposta/", view(self.answer_view), name="groups_proposal_answer"),
             path("<int:pk>/avanzamento/", view(self.progress_view), name="groups_proposal_progress"),
             path("<int:pk>/nascondi/", view(self.hide_view), name="groups_proposal_hide"),
+            path("<int:pk>/ripristina/", view(self.restore_view), name="groups_proposal_restore"),
         ]
         return own + super().get_urls()
 
@@ -303,6 +305,14 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
             submit=_("Hide"),
         )
 
+    def restore_view(self, request, pk):
+        """Undo a hiding (POST only): the proposal is public again."""
+        _require(request)
+        proposal = get_object_or_404(Proposal, pk=pk)
+        if request.method == "POST" and services.restore_proposal(proposal, actor=request.user):
+            self.message_user(request, _("The proposal is visible again."))
+        return redirect("admin:groups_proposal_change", pk)
+
 
 def _form_page(model_admin, request, form, *, template, title, **context):
     context = {
@@ -395,8 +405,20 @@ class CommentAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return _("visible")
 
     def get_urls(self):
-        own = [path("<int:pk>/nascondi/", self.admin_site.admin_view(self.hide_view), name="groups_comment_hide")]
+        view = self.admin_site.admin_view
+        own = [
+            path("<int:pk>/nascondi/", view(self.hide_view), name="groups_comment_hide"),
+            path("<int:pk>/ripristina/", view(self.restore_view), name="groups_comment_restore"),
+        ]
         return own + super().get_urls()
+
+    def restore_view(self, request, pk):
+        """Undo a hiding (POST only): the comment shows again."""
+        _require(request, "groups.change_comment")
+        comment = get_object_or_404(Comment, pk=pk)
+        if request.method == "POST" and services.restore_comment(comment, actor=request.user):
+            self.message_user(request, _("The comment is visible again."))
+        return redirect("admin:groups_comment_change", pk)
 
     def hide_view(self, request, pk):
         _require(request, "groups.change_comment")

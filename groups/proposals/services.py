@@ -26,7 +26,7 @@ from groups.proposals.models import (
     Report,
     Support,
 )
-from groups.proposals.permissions import COMMENT_EDIT_WINDOW
+from groups.proposals.permissions import COMMENT_EDIT_WINDOW, can_see
 from groups.services import _claim, _safe_name, check_upload
 from members.models import ActionLog, Member
 from notifications.services import queue_email
@@ -398,10 +398,34 @@ def hide_comment(comment, *, actor, reason):
     comment.save(update_fields=["hidden_at", "hidden_reason"])
     ActionLog.record(comment, "comment.hidden", actor=actor, reason=reason)
     _resolve_reports(comment.reports.all(), actor=actor, outcome=ReportOutcome.HIDDEN)
-    author = comment.author
-    if author is not None and author.is_active:
+    author, proposal = comment.author, comment.proposal
+    # The e-mail names the proposal and links it: only to who may still read it.
+    if author is not None and author.is_active and can_see(author, proposal, list(proposal.coauthors.all())):
         queue_email(author, "groups/proposals/email/comment_hidden", {"comment": comment, "reason": reason})
     return comment
+
+
+@transaction.atomic
+def restore_proposal(proposal, *, actor):
+    """Staff undo a hiding: the proposal is public again."""
+    proposal = _lock(proposal)
+    if proposal.hidden_at is None:
+        return False
+    proposal.hidden_at, proposal.hidden_reason = None, ""
+    proposal.save(update_fields=["hidden_at", "hidden_reason"])
+    ActionLog.record(proposal, "proposal.restored", actor=actor)
+    return True
+
+
+@transaction.atomic
+def restore_comment(comment, *, actor):
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.hidden_at is None:
+        return False
+    comment.hidden_at, comment.hidden_reason = None, ""
+    comment.save(update_fields=["hidden_at", "hidden_reason"])
+    ActionLog.record(comment, "comment.restored", actor=actor)
+    return True
 
 
 @transaction.atomic

@@ -255,6 +255,21 @@ def test_report_dismissed_by_button_or_in_bulk(client, moderator):
     assert Proposal.objects.public().count() == 1
 
 
+def test_hidden_proposal_and_comment_made_visible_again(client, moderator):
+    proposal = proposal_in(S.PUBLISHED)
+    comment = CommentFactory(proposal=proposal)
+    services.hide_proposal(proposal, actor=moderator, reason="Per errore.")
+    services.hide_comment(comment, actor=moderator, reason="Per errore.")
+
+    page = client.get(reverse("admin:groups_proposal_change", args=[proposal.pk])).content.decode()
+    response = client.post(reverse("admin:groups_proposal_restore", args=[proposal.pk]), follow=True)
+    client.post(reverse("admin:groups_comment_restore", args=[comment.pk]))
+
+    assert "Rendi di nuovo visibile la proposta" in page
+    assert _messages(response) == ["La proposta è di nuovo visibile."]
+    assert (Proposal.objects.public().count(), Comment.objects.get().hidden_at) == (1, None)
+
+
 def test_comment_hidden_from_its_own_admin_page(client, moderator):
     comment = CommentFactory()
 
@@ -266,7 +281,7 @@ def test_comment_hidden_from_its_own_admin_page(client, moderator):
 # Refused to everyone else
 
 
-def _moderation_requests(proposal, accepted, comment, report):
+def _moderation_requests(proposal, accepted, comment, report, hidden):
     return [
         ("get", reverse("admin:groups_proposaltomoderate_changelist"), {}),
         ("get", reverse("admin:groups_proposal_change", args=[proposal.pk]), {}),
@@ -283,6 +298,7 @@ def _moderation_requests(proposal, accepted, comment, report):
         ("post", reverse("admin:groups_comment_hide", args=[comment.pk]), {"reason": "No."}),
         ("post", reverse("admin:groups_report_hide", args=[report.pk]), {"reason": "No."}),
         ("post", reverse("admin:groups_report_dismiss", args=[report.pk]), {}),
+        ("post", reverse("admin:groups_proposal_restore", args=[hidden.pk]), {}),
     ]
 
 
@@ -292,18 +308,21 @@ def moderation_world():
     accepted = proposal_in(S.ACCEPTED)
     comment = CommentFactory(proposal=accepted)
     report = services.report(accepted, reporter=VerifiedMemberFactory(), reason="Spam.", comment=comment)
-    return proposal, accepted, comment, report
+    hidden = proposal_in(S.PUBLISHED)
+    services.hide_proposal(hidden, actor=StaffFactory(), reason="Dati personali.")
+    return proposal, accepted, comment, report, hidden
 
 
-def _nothing_changed(proposal, accepted, comment, report):
+def _nothing_changed(proposal, accepted, comment, report, hidden):
     return (
+        Proposal.objects.get(pk=hidden.pk).hidden_at is not None,
         _state(proposal),
         _state(accepted),
         accepted.updates.count(),
         Proposal.objects.get(pk=accepted.pk).hidden_at,
         Comment.objects.get(pk=comment.pk).hidden_at,
         Report.objects.get(pk=report.pk).resolved_at,
-    ) == (S.SUBMITTED, S.ACCEPTED, 1, None, None, None)
+    ) == (True, S.SUBMITTED, S.ACCEPTED, 1, None, None, None)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member", "author"])

@@ -582,6 +582,35 @@ def test_hiding_a_proposal_needs_a_reason_resolves_its_reports_and_tells_authors
     assert _emails("hidden") == [proposal.author.email]
 
 
+def test_hiding_can_be_undone_by_staff():
+    proposal = proposal_in(S.PUBLISHED)
+    comment = CommentFactory(proposal=proposal)
+    staff = StaffFactory()
+    services.hide_proposal(proposal, actor=staff, reason="Per errore.")
+    services.hide_comment(comment, actor=staff, reason="Per errore.")
+
+    restored = (services.restore_proposal(proposal, actor=staff), services.restore_comment(comment, actor=staff))
+    again = (services.restore_proposal(proposal, actor=staff), services.restore_comment(comment, actor=staff))
+
+    comment.refresh_from_db()
+    assert (restored, again) == ((True, True), (False, False))
+    assert (Proposal.objects.public().get(), comment.hidden_at, comment.hidden_reason) == (proposal, None, "")
+    assert ActionLog.objects.filter(action__endswith=".restored").count() == 2
+
+
+def test_comment_hidden_on_a_hidden_proposal_emails_nobody_who_cannot_read_it():
+    proposal = proposal_in(S.PUBLISHED)
+    comment = CommentFactory(proposal=proposal)
+    own = CommentFactory(proposal=proposal, author=proposal.author)
+    staff = StaffFactory()
+    services.hide_proposal(proposal, actor=staff, reason="Dati personali.")
+
+    services.hide_comment(comment, actor=staff, reason="Fuori tema.")
+    services.hide_comment(own, actor=staff, reason="Fuori tema.")
+
+    assert _emails("comment_hidden") == [proposal.author.email]
+
+
 def test_dismissed_report_leaves_the_content_and_allows_a_new_report():
     proposal = proposal_in(S.PUBLISHED)
     reporter = VerifiedMemberFactory()

@@ -235,6 +235,8 @@ def _proposals_in_every_state(staff):
     proposal_services.report(accepted, reporter=partner, reason="Offensivo.", comment=comment)
     dismissed = proposal_services.report(accepted, reporter=fan, reason="Non mi piace.")
     proposal_services.dismiss_report(dismissed, actor=staff)
+    hidden_comment = proposal_services.add_comment(accepted, author=fan, text="Fuori tema.")
+    proposal_services.hide_comment(hidden_comment, actor=staff, reason="Fuori tema.")
     removed = proposal_services.add_comment(accepted, author=partner, text="Ci ripenso.")
     proposal_services.remove_comment(removed, author=partner)
     waiting = proposal_in(ProposalState.SUBMITTED, staff=staff)
@@ -279,12 +281,13 @@ def _proposals_admin_pages():
     waiting = Proposal.objects.get(state=ProposalState.SUBMITTED)
     accepted = Proposal.objects.get(state=ProposalState.ACCEPTED)
     hidden = Proposal.objects.exclude(hidden_at=None).get()
-    comment = Comment.objects.get(removed_at=None)
+    comment = Comment.objects.get(removed_at=None, hidden_at=None)
     report = Report.objects.open().get()
     changelist = reverse("admin:groups_proposal_changelist")
     return [
         ("get", reverse("admin:groups_proposal_change", args=[waiting.pk]), None),
         ("get", reverse("admin:groups_proposal_change", args=[hidden.pk]), None),
+        ("get", reverse("admin:groups_comment_change", args=[Comment.objects.exclude(hidden_at=None).get().pk]), None),
         ("get", reverse("admin:groups_proposaltomoderate_changelist"), None),
         ("get", f"{reverse('admin:groups_proposal_reject')}?ids={waiting.pk}", None),
         ("post", reverse("admin:groups_proposal_reject"), {"ids": str(waiting.pk), "reason": ""}),
@@ -307,6 +310,8 @@ def _proposals_admin_pages():
         ("post", reverse("admin:groups_report_dismiss", args=[report.pk]), {}),
         ("post", changelist, {"action": "publish_selected", "_selected_action": [waiting.pk, accepted.pk]}),
         ("post", reverse("admin:groups_proposal_publish", args=[waiting.pk]), {}),
+        ("post", reverse("admin:groups_proposal_restore", args=[hidden.pk]), {}),
+        ("post", reverse("admin:groups_comment_restore", args=[Comment.objects.exclude(hidden_at=None).get().pk]), {}),
     ]
 
 
