@@ -55,13 +55,20 @@ def _check_text(model, fields):
         raise ValidationError(errors)
 
 
-def _required_reason(reason, field="reason"):
+def _required_reason(reason, *, read_by_staff=False):
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(
-            {field: ValidationError(_("Write the reason: the author will read it."), code="required")}
-        )
+        if read_by_staff:
+            message = _("Write the reason: the staff will read it.")
+        else:
+            message = _("Write the reason: the author will read it.")
+        raise ValidationError({"reason": ValidationError(message, code="required")})
     return reason
+
+
+def _text_of(fields):
+    """The four parts of a proposal; one left out is one left empty, and refused as such."""
+    return {name: fields.get(name, "") for name in TEXT_FIELDS}
 
 
 def _lock(proposal):
@@ -138,6 +145,7 @@ def create_proposal(group, *, author, uploads=(), coauthors=(), submit=False, **
         raise ValidationError(_("This group is archived: it takes no new proposals."), code="archived")
     if not Membership.objects.taking_part().filter(group=group, member=author).exists():
         raise ValidationError(_("Only the participants of a group write proposals in it."), code="not_participant")
+    text = _text_of(text)
     _check_text(Proposal, text)
     proposal = Proposal(group=group, author=author)
     _set_text(proposal, text)
@@ -157,6 +165,7 @@ def update_proposal(proposal, *, actor, uploads=(), coauthors=None, **text):
     proposal = _lock(proposal)
     if proposal.state != ProposalState.DRAFT:
         raise ValidationError(_("This proposal is no longer a draft: it can no longer be changed."), code="not_draft")
+    text = _text_of(text)
     _check_text(Proposal, text)
     _set_text(proposal, text)
     proposal.save(update_fields=[*text, "problem_html", "solution_html", "benefit_html", "updated_at"])
@@ -449,7 +458,7 @@ def report(proposal, *, reporter, reason, comment=None):
     """A verified member asks staff to look at a proposal or a comment, saying why."""
     if not reporter.is_verified_member:
         raise ValidationError(_("Only verified members can report."), code="not_verified")
-    reason = _required_reason(reason)
+    reason = _required_reason(reason, read_by_staff=True)
     _check_text(Report, {"reason": reason})
     if not proposal.is_public or (comment is not None and (comment.is_removed or comment.is_hidden)):
         raise ValidationError(_("There is nothing to report here any more."), code="gone")

@@ -107,6 +107,16 @@ def test_empty_or_overlong_fields_are_refused_by_name(field, value):
     assert Proposal.objects.count() == 0
 
 
+def test_a_part_left_out_is_refused_as_empty():
+    membership = MembershipFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        services.create_proposal(membership.group, author=membership.member, title="Solo un titolo")
+
+    assert sorted(refused.value.message_dict) == ["benefit", "problem", "solution"]
+    assert Proposal.objects.count() == 0
+
+
 def test_attachments_follow_the_document_rules(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     membership = MembershipFactory()
@@ -564,7 +574,10 @@ def test_report_needs_a_reason_and_a_public_target():
     with pytest.raises(ValidationError) as unpublished:
         services.report(proposal, reporter=reporter, reason="Spam")
 
-    assert (list(no_reason.value.message_dict), unpublished.value.code) == (["reason"], "gone")
+    assert (no_reason.value.message_dict, unpublished.value.code) == (
+        {"reason": ["Scrivi il motivo: lo staff lo leggerà."]},
+        "gone",
+    )
     assert Report.objects.count() == 0
 
 
