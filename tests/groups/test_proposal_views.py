@@ -572,3 +572,14 @@ def test_group_page_lists_the_newest_public_proposals(client):
 
     assert re.findall(r'href="/proposte/(\d+)/"', html) == [str(newer.pk), str(older.pk)]
     assert f'href="/gruppi/{group.slug}/proposte/"' in html
+
+
+def test_moderators_find_the_admin_page_from_the_proposal(client):
+    proposal = proposal_in(S.SUBMITTED)
+    admin_link = f'href="/admin/groups/proposal/{proposal.pk}/change/"'
+    client.force_login(proposal.author)
+    as_author = client.get(f"/proposte/{proposal.pk}/").content.decode()
+    client.force_login(StaffFactory())
+    as_staff = client.get(f"/proposte/{proposal.pk}/").content.decode()
+
+    assert (admin_link in as_author, admin_link in as_staff) == (False, True)
