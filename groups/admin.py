@@ -121,3 +121,7 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     list_select_related = ["group"]
     readonly_fields = ["content_type", "size", "uploaded_by"]
+
+
+# The proposals' admin pages (moderation) are registered by their own module.
+import groups.proposals.admin  # noqa: E402, F401

@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 
 from groups.enums import MeetingStatus, MembershipState, Role
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Meeting, Membership, WorkingGroup
+from groups.proposals import services as proposal_services
+from groups.proposals.models import CoAuthor, Proposal
 from groups.services import add_document
 
 WORKING_GROUPS = [
@@ -315,3 +317,239 @@ def demo_pdf(title, lines):
     pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(pdf)
+
+
+# Proposals from the groups' own themes, one or more in every state: (group, author,
+# co-authors, title, problem, solution, benefit) and what happened to each. Names are the
+# demo members' first names (smartprogress/management/commands/seed_demo.py).
+PROPOSALS = [
+    {
+        "group": "dentro-e-fuori-i-bandi",
+        "author": "giulia",
+        "coauthors": ["sara"],
+        "title": "Una graduatoria pubblica quando un bando ammette poche candidature",
+        "problem": (
+            "Quando un bando ammette solo una o due candidature per ente, oggi non è chiaro come Smart "
+            "sceglie quali presentare. Chi resta fuori non sa perché, e la prossima volta non sa come "
+            "migliorare."
+        ),
+        "solution": (
+            "Per ogni bando a candidature limitate:\n\n"
+            "- lo staff pubblica **prima della scadenza interna** i criteri di scelta;\n"
+            "- un piccolo gruppo misto (soci, socie e staff) valuta le candidature;\n"
+            "- la graduatoria è pubblicata sul portale, con un breve commento per ciascuna."
+        ),
+        "benefit": "Scelte trasparenti e condivise; chi non viene scelto capisce perché e può riprovare.",
+        "state": "accepted",
+        "answers": [
+            (
+                "accepted",
+                "La proposta è accolta. Dal prossimo bando a candidature limitate lo staff pubblica i criteri "
+                "almeno tre settimane prima della scadenza interna, e la graduatoria con un commento per ciascuna "
+                "candidatura.",
+            )
+        ],
+        "progress": [
+            "Abbiamo scritto la prima versione dei criteri: è tra i Documenti utili del gruppo.",
+            "Il gruppo misto di valutazione è formato: due soci, una socia e due persone dello staff.",
+        ],
+        "supporters": ["marco", "andrea", "elena", "davide"],
+        "comments": [
+            (
+                "marco",
+                "Utile anche per chi non viene scelto: capisce che cosa migliorare.",
+                [
+                    ("giulia", "Sì, per questo chiediamo un breve commento per ogni candidatura."),
+                ],
+            ),
+        ],
+    },
+    {
+        "group": "dentro-e-fuori-i-bandi",
+        "author": "marco",
+        "title": "Un calendario condiviso delle scadenze dei bandi",
+        "problem": "Spesso scopriamo un bando quando mancano pochi giorni alla scadenza, troppo tardi per coinvolgere altri soci e socie.",
+        "solution": "Un calendario sul portale con i bandi aperti e le loro scadenze, aggiornato dallo staff e dai soci e dalle socie che ne trovano di nuovi.",
+        "benefit": "Più tempo per preparare le candidature e per trovare partner tra di noi.",
+        "state": "published",
+        "supporters": ["luca", "chiara", "elena"],
+        "comments": [
+            ("sara", "Aggiungerei anche le scadenze di rendicontazione dei progetti già finanziati.", []),
+        ],
+        "removed": [("luca", "Ne parliamo al prossimo incontro?")],
+    },
+    {
+        "group": "dentro-e-fuori-i-bandi",
+        "author": "sara",
+        "title": "Una checklist per la rendicontazione",
+        "problem": "La rendicontazione di un progetto finanziato è lunga e ogni volta ripartiamo da zero.",
+        "solution": "Una checklist condivisa, bando per bando: documenti da conservare, scadenze, chi fa cosa tra soci, socie e staff.",
+        "benefit": "Meno errori e meno spese non riconosciute.",
+        "state": "submitted",
+        "waiting_days": 3,
+    },
+    {
+        "group": "dentro-e-fuori-i-bandi",
+        "author": "luca",
+        "title": "Criteri etici pubblici per i progetti con Smart capofila",
+        "problem": "Quando Smart fa da capofila fuori dai bandi, non ci sono criteri scritti per scegliere quali progetti sostenere.",
+        "solution": "Scriviamo insieme una carta di criteri, anche etici, e pubblichiamola: ogni richiesta di capofila viene valutata su quella.",
+        "benefit": "Decisioni coerenti e spiegabili, uguali per tutti e tutte.",
+        "state": "under_review",
+        "answers": [
+            (
+                "under_review",
+                "Lo staff sta raccogliendo i criteri già usati negli ultimi anni; ne parliamo con il consiglio di "
+                "amministrazione a ottobre.",
+            )
+        ],
+        "supporters": ["giulia", "sara"],
+    },
+    {
+        "group": "formazione",
+        "author": "chiara",
+        "title": "Corsi gratuiti per chi riprende a lavorare dopo l'emergenza",
+        "problem": "Dopo i mesi di chiusura molti soci e socie devono reinventare il proprio lavoro, spesso senza risorse per formarsi.",
+        "solution": "Un ciclo di corsi brevi e gratuiti per i soci e le socie: strumenti digitali, comunicazione, nuovi formati per lo spettacolo.",
+        "benefit": "Ripartire prima, con competenze nuove, senza costi.",
+        "state": "implemented",
+        "answers": [
+            ("accepted", "Accolta: il primo ciclo parte a settembre, online e in presenza a Milano."),
+            ("implemented", "Realizzata: il primo ciclo si è concluso con sei corsi e 140 iscrizioni."),
+        ],
+        "progress": ["Il calendario dei sei corsi è pronto: le iscrizioni aprono il 1° settembre."],
+        "supporters": ["andrea", "giulia", "marco", "sara", "luca"],
+    },
+    {
+        "group": "formazione",
+        "author": "elena",
+        "title": "Un albo di formatori e formatrici tra i soci e le socie",
+        "problem": "Per i corsi Smart cerca formatori e formatrici fuori, mentre molti soci e socie insegnano già.",
+        "solution": "Un albo aperto: chi vuole insegnare si iscrive con le proprie competenze, lo staff lo consulta per ogni corso.",
+        "benefit": "Lavoro per i soci e le socie, corsi fatti da chi conosce il nostro mestiere.",
+        "state": "declined",
+        "answers": [
+            (
+                "declined",
+                "Per ora non la accogliamo: un albo chiuso escluderebbe chi non si iscrive. Useremo invece la "
+                "proposta di corsi dal portale, aperta a tutti e tutte.",
+            )
+        ],
+        "supporters": ["chiara"],
+    },
+    {
+        "group": "formazione",
+        "author": "giulia",
+        "invited": ["chiara"],
+        "title": "Agorà anche online: registrare gli incontri aperti",
+        "problem": "Gli incontri di Agorà sono a Milano: chi vive lontano non può partecipare.",
+        "solution": "Registrare gli incontri aperti e pubblicarli per i soci e le socie, con il consenso di chi interviene.",
+        "benefit": "Agorà per tutta la cooperativa, non solo per chi è in città.",
+        "state": "draft",
+    },
+    {
+        "group": "formazione",
+        "author": "andrea",
+        "title": "Un corso di fatturazione elettronica ogni mese",
+        "problem": "Molti nuovi soci e socie non sanno come funziona la fatturazione con Smart.",
+        "solution": "Un corso mensile, sempre uguale, di un'ora.",
+        "benefit": "Meno domande allo staff.",
+        "state": "rejected",
+        "reason": (
+            "C'è già una proposta molto simile, “Corsi gratuiti per chi riprende a lavorare dopo l'emergenza”: "
+            "aggiungi lì la tua idea in un commento, così le teniamo insieme."
+        ),
+    },
+    {
+        "group": "ricerca-e-sviluppo",
+        "author": "davide",
+        "title": "Una bacheca dei progetti comuni tra soci e socie",
+        "problem": "Siamo più di 2000 ma ci conosciamo poco: chi cerca collaboratori per un progetto non sa a chi chiedere.",
+        "solution": "Una bacheca sul portale dove proporre un progetto e dire quali competenze cerchi; chi è interessato risponde.",
+        "benefit": "Più progetti comuni, più lavoro tra di noi.",
+        "state": "published",
+        "supporters": ["elena", "marco", "giulia"],
+        "comments": [
+            ("elena", "Mi piace: potremmo partire dai profili con le competenze, che il portale già ha.", []),
+            ("marco", "Intanto iscrivetevi tutti al mio canale, trovate tutto lì!", []),
+        ],
+        # (who reports, which comment by its position in "comments", why)
+        "report": ("elena", 1, "Sembra pubblicità, non un contributo alla proposta."),
+    },
+    {
+        "group": "ricerca-e-sviluppo",
+        "author": "elena",
+        "title": "Uno sportello di ascolto per chi è appena entrato in Smart",
+        "problem": "Chi ha appena avviato la propria attività e lavora da solo ha bisogni diversi da chi gestisce con Smart molti progetti.",
+        "solution": "Un'ora al mese in cui un socio o una socia con esperienza risponde alle domande di chi è appena entrato.",
+        "benefit": "Nessuno resta solo all'inizio; lo staff riceve meno domande ripetute.",
+        "state": "submitted",
+        "waiting_days": 1,
+    },
+    {
+        "group": "ricerca-e-sviluppo",
+        "author": "marco",
+        "title": "Incontri di networking regione per regione",
+        "problem": "Gli incontri si fanno quasi sempre a Milano o online.",
+        "solution": "Un incontro all'anno in ogni regione con almeno cinquanta soci e socie.",
+        "benefit": "Conoscersi di persona anche lontano da Milano.",
+        "state": "withdrawn",
+    },
+]
+
+
+def seed_proposals(people, staff):
+    """Each proposal of PROPOSALS that is not there yet, written and moved through its states
+    by the services members and staff use, so its page and its history in the admin read as
+    a real one. Idempotent: a proposal already there (by group and title) is left alone."""
+    groups = {group.slug: group for group in WorkingGroup.objects.filter(slug__in={p["group"] for p in PROPOSALS})}
+    for spec in PROPOSALS:
+        group = groups[spec["group"]]
+        if not group.proposals.filter(title=spec["title"]).exists():
+            _seed_proposal(group, spec, people, staff)
+
+
+def _seed_proposal(group, spec, people, staff):
+    author = people[spec["author"]]
+    text = {name: spec[name] for name in ("title", "problem", "solution", "benefit")}
+    coauthors = [people[name] for name in spec.get("coauthors", []) + spec.get("invited", [])]
+    proposal = proposal_services.create_proposal(group, author=author, coauthors=coauthors, **text)
+    for name in spec.get("coauthors", []):
+        proposal_services.answer_invitation(CoAuthor.objects.get(proposal=proposal, member=people[name]), accept=True)
+    state = spec["state"]
+    if state == "draft":
+        return
+    if state == "withdrawn":
+        proposal_services.withdraw_proposal(proposal, actor=author)
+        return
+    proposal = proposal_services.submit_proposal(proposal, actor=author)
+    if state == "submitted":
+        # Waiting for a few days, so the queue shows how long.
+        Proposal.objects.filter(pk=proposal.pk).update(
+            submitted_at=timezone.now() - timedelta(days=spec["waiting_days"])
+        )
+        return
+    if state == "rejected":
+        proposal_services.reject_proposal(proposal, actor=staff, reason=spec["reason"])
+        return
+    proposal = proposal_services.publish_proposal(proposal, actor=staff)
+    for name in spec.get("supporters", []):
+        proposal_services.support(proposal, people[name])
+    comments = []
+    for name, comment_text, replies in spec.get("comments", []):
+        comment = proposal_services.add_comment(proposal, author=people[name], text=comment_text)
+        comments.append(comment)
+        for reply_name, reply_text in replies:
+            proposal_services.add_comment(proposal, author=people[reply_name], text=reply_text, parent=comment)
+    for name, comment_text in spec.get("removed", []):
+        proposal_services.remove_comment(
+            proposal_services.add_comment(proposal, author=people[name], text=comment_text), author=people[name]
+        )
+    if "report" in spec:
+        reporter, position, reason = spec["report"]
+        proposal_services.report(proposal, reporter=people[reporter], reason=reason, comment=comments[position])
+    for answer_state, answer_text in spec.get("answers", []):
+        proposal = proposal_services.answer_proposal(proposal, actor=staff, state=answer_state, text=answer_text)
+        if answer_state == "accepted":
+            for update in spec.get("progress", []):
+                proposal_services.add_progress_update(proposal, actor=staff, text=update)

@@ -456,3 +456,18 @@ class Document(models.Model):
     @property
     def file_kind(self):
         return EXTENSIONS.get(self.content_type, "").upper()
+
+
+# Proposals live in a room of their own (groups/proposals/); importing their models here
+# is what makes Django register them with this app.
+from groups.proposals.models import (  # noqa: E402, F401
+    CoAuthor,
+    Comment,
+    ModerationAlert,
+    Proposal,
+    ProposalAttachment,
+    ProposalToModerate,
+    ProposalUpdate,
+    Report,
+    Support,
+)

@@ -19,6 +19,7 @@ UPCOMING_ON_GROUP_PAGE = 5
 PAST_ON_GROUP_PAGE = 5
 # A group of hundreds lists its first names; the rest is a count.
 PARTICIPANTS_ON_GROUP_PAGE = 60
+PROPOSALS_ON_GROUP_PAGE = 5
 
 
 def _group(slug):
@@ -89,6 +90,7 @@ def group_detail(request, slug):
         "members_part": permissions.can_see_members_part(request.user),
         "open_polls": list(group.date_polls.open()),
         "documents": list(Document.objects.visible_to(request.user).filter(group=group)[:10]),
+        "proposals": list(group.proposals.public().order_by("-published_at", "-pk")[:PROPOSALS_ON_GROUP_PAGE]),
         "can_manage": can_manage,
         "can_schedule": permissions.can_schedule(request.user, group, membership),
         "is_participant": permissions.is_participant(request.user, membership),

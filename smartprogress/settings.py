@@ -276,7 +276,19 @@ CELERY_BEAT_SCHEDULE = {
     # After a course's last session, each participant is asked once for a rating. Hourly;
     # twice is safe because the request is claimed on the enrolment (feedback_requested_at).
     "training.ask_for_feedback": {"task": "training.ask_for_feedback", "schedule": 3600.0},
+    # Tells the staff about proposals waiting for moderation longer than
+    # PROPOSAL_MODERATION_ALERT_HOURS. Every 30 minutes, so an alert is at most half an
+    # hour late; twice is safe because a unique row per proposal is inserted before the
+    # e-mails are queued, in the same transaction.
+    "groups.alert_proposal_moderators": {"task": "groups.alert_proposal_moderators", "schedule": 1800.0},
 }
+
+# Proposals: how long one may wait for moderation before the staff are told, and how many
+# proposals and comments a member may write in an hour (counted in the cache: with Redis
+# down the limits are not enforced, the portal keeps working).
+PROPOSAL_MODERATION_ALERT_HOURS = env_int("PROPOSAL_MODERATION_ALERT_HOURS", 48)
+PROPOSALS_PER_HOUR = env_int("PROPOSALS_PER_HOUR", 5)
+COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
 
 # Security. Production (DEBUG off) is HTTPS-only unless HTTPS=false, which is
 # meant for a production-like run on one machine (make up).

@@ -7,6 +7,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from groups.models import Meeting, Membership, WorkingGroup
+from groups.proposals.enums import CoAuthorState
+from groups.proposals.models import CoAuthor, Proposal
 from notifications.services import PUBLISH_TRANSPORT_OPTIONS
 from smartprogress.celery import app as celery_app
 from training.models import Enrolment
@@ -15,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 DASHBOARD_MEETINGS = 5
+DASHBOARD_PROPOSALS = 10
 
 
 def home(request):
@@ -32,6 +35,14 @@ def home(request):
             .select_related("group")
             .order_by("starts_at")[:DASHBOARD_MEETINGS],
             "enrolments": Enrolment.objects.on_dashboard(member),
+            # What they wrote or co-sign, whatever its state: the author always knows where it stands.
+            "my_proposals": Proposal.objects.authored_by(member)
+            .filter(group__archived_at=None)
+            .select_related("group")
+            .order_by("-created_at", "-pk")[:DASHBOARD_PROPOSALS],
+            "invitations": CoAuthor.objects.filter(
+                member=member, state=CoAuthorState.INVITED, proposal__group__archived_at=None
+            ).select_related("proposal", "proposal__group"),
         }
         return render(request, "dashboard.html", context)
     return render(request, "home.html", {"groups": groups})

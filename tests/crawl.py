@@ -120,8 +120,10 @@ def crawl(client, start="/", *, per_shape=3):
 def demo_world():
     """The three working groups as `make run` seeds them, with what a lived-in portal has:
     participants and a facilitator, past, upcoming, online and cancelled meetings with minutes,
-    an open and a closed date poll, a pending request, and documents (files and links) of each
-    visibility; files go to MEDIA_ROOT, so point it at a temporary folder. Returns the people
+    an open and a closed date poll, a pending request, documents (files and links) of each
+    visibility, and the participant's proposals in every state (one with an attachment, a
+    co-author, supports, comments, a reply, a removed and a hidden comment, answers and
+    progress); files go to MEDIA_ROOT, so point it at a temporary folder. Returns the people
     by role: U registered but not verified, O verified but in no group, P participant,
     F facilitator, S staff."""
     from groups import services
@@ -138,9 +140,9 @@ def demo_world():
 
     groups = seed_working_groups()
     calls, training, research = groups
-    people = [VerifiedMemberFactory(visibility=v) for v in ("members", "members", "private", "members")]
-    seed_group_activity(groups, {group.slug: people for group in groups})
-    facilitator, participant = people[0], people[1]
+    people_in_groups = [VerifiedMemberFactory(visibility=v) for v in ("members", "members", "private", "members")]
+    seed_group_activity(groups, {group.slug: people_in_groups for group in groups})
+    facilitator, participant = people_in_groups[0], people_in_groups[1]
     research.join_policy = JoinPolicy.BY_REQUEST
     research.save(update_fields=["join_policy"])
     MembershipFactory(group=research, state=MembershipState.PENDING)
@@ -183,6 +185,7 @@ def demo_world():
         "S": StaffFactory(),
     }
     _training_world(people)
+    _proposals(training, people, co_author=people_in_groups[2])
     return people
 
 
@@ -233,3 +236,40 @@ def _training_world(people):
     draft = services.accept_proposal(accepted, actor=people["F"])
     CourseTrainerFactory(course=draft, member=people["F"])
     services.save_interests(people["P"], areas=[full.area], skills=[], wish="Fotografia di scena")
+
+
+def _proposals(group, people, *, co_author):
+    """The participant's proposals, one in every state, and the life of the published ones."""
+    from groups.proposals import services
+    from groups.proposals.enums import ProposalState
+    from tests.factories import proposal_in
+
+    author, staff = people["P"], people["S"]
+    made = {
+        state: proposal_in(state, group=group, author=author, staff=staff, title=f"Proposta: {label}")
+        for state, label in ProposalState.choices
+    }
+    published = made[ProposalState.ACCEPTED]
+    services.update_proposal(
+        made[ProposalState.DRAFT],
+        actor=author,
+        coauthors=[co_author],
+        uploads=[SimpleUploadedFile("analisi.pdf", b"%PDF-1.4 analisi")],
+        title="Proposta: bozza",
+        problem="Il problema, con un [link](https://example.org).",
+        solution="- uno\n- due",
+        benefit="**Chiaro**.",
+    )
+    services.support(published, people["O"])
+    services.add_progress_update(published, actor=staff, text="Primo passo fatto.")
+    first = services.add_comment(published, author=people["F"], text="Bella idea.")
+    services.add_comment(published, author=people["O"], text="Concordo.", parent=first)
+    services.remove_comment(services.add_comment(published, author=people["O"], text="Tolgo."), author=people["O"])
+    hidden = services.add_comment(published, author=people["O"], text="Fuori tema.")
+    services.hide_comment(hidden, actor=staff, reason="Fuori tema.")
+    services.report(made[ProposalState.PUBLISHED], reporter=people["O"], reason="Doppione.")
+    services.hide_proposal(
+        proposal_in(ProposalState.PUBLISHED, group=group, author=author, staff=staff, title="Proposta nascosta"),
+        actor=staff,
+        reason="Dati personali.",
+    )

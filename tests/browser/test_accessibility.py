@@ -5,7 +5,17 @@ SERIOUS = {"serious", "critical"}
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/account/login/", "/account/signup/", "/gruppi/", "/gruppi/formazione/", "/documenti/", "/privacy/"]
+    "path",
+    [
+        "/",
+        "/account/login/",
+        "/account/signup/",
+        "/gruppi/",
+        "/gruppi/formazione/",
+        "/documenti/",
+        "/privacy/",
+        "/proposte/",
+    ],
 )
 def test_page_has_no_serious_accessibility_violation(new_page, transactional_db, path):
     from groups.demo import seed_working_groups
@@ -66,6 +76,47 @@ def test_member_pages_have_no_serious_accessibility_violation(new_page, transact
         "/profilo/",
     ):
         page.goto(path)
+        results = Axe().run(page)
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]])
+            for v in results.response["violations"]
+            if v["impact"] in SERIOUS
+        ]
+        assert serious == [], path
+        rendered[path] = page.content()
+    assert nu_errors(rendered, tmp_path) == []
+
+
+def test_proposal_pages_have_no_serious_accessibility_violation(new_page, transactional_db, tmp_path):
+    """The proposals as their author reads them: the list, a published proposal with its answer,
+    supports and comments (reply box open), a draft, the form, the report form."""
+    from groups.proposals import services
+    from groups.proposals.enums import ProposalState
+    from tests.browser.conftest import log_in
+    from tests.factories import PASSWORD, VerifiedMemberFactory, proposal_in
+    from tests.html_check import nu_errors
+
+    accepted = proposal_in(ProposalState.ACCEPTED, solution="- *uno*\n- **due**\n\n> citazione")
+    author = accepted.author
+    services.add_progress_update(accepted, actor=None, text="Avanti.")
+    other = VerifiedMemberFactory()
+    services.support(accepted, other)
+    comment = services.add_comment(accepted, author=other, text="Bella idea.")
+    services.add_comment(accepted, author=author, text="Grazie!", parent=comment)
+    draft = proposal_in(ProposalState.DRAFT, group=accepted.group, author=author)
+    page = new_page(bypass_csp=True)
+    log_in(page, author, PASSWORD)
+    rendered = {}
+    for path in (
+        "/proposte/",
+        f"/proposte/{accepted.pk}/",
+        f"/proposte/{draft.pk}/",
+        f"/gruppi/{accepted.group.slug}/proposte/nuova/",
+        f"/proposte/{accepted.pk}/commenti/{comment.pk}/segnala/",
+    ):
+        page.goto(path)
+        if path == f"/proposte/{accepted.pk}/":
+            page.get_by_text("Rispondi", exact=True).first.click()  # the reply box opens
         results = Axe().run(page)
         serious = [
             (v["id"], [n["target"] for n in v["nodes"]])

@@ -19,6 +19,7 @@ from tests.factories import (
     MeetingFactory,
     MemberFactory,
     MembershipFactory,
+    PublishedProposalFactory,
     VerifiedMemberFactory,
     WorkingGroupFactory,
 )
@@ -52,10 +53,11 @@ def test_group_detail_queries_constant(client, verified_member, django_assert_nu
     MembershipFactory(group=group, member=verified_member)
     client.force_login(verified_member)
     client.get(f"/gruppi/{group.slug}/")
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(12) as few:
         client.get(f"/gruppi/{group.slug}/")
     for _ in range(5):
         MembershipFactory(group=group)
+        PublishedProposalFactory(group=group)
         MeetingFactory(group=group)
         MeetingFactory(group=group, starts_at=timezone.now() - timedelta(days=30))
         DocumentFactory(group=group)

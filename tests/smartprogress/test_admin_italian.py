@@ -32,6 +32,9 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from groups.proposals import services as proposal_services
+from groups.proposals.enums import CoAuthorState, ProposalState
+from groups.proposals.models import Comment, ModerationAlert, Proposal, Report
 from members import services as member_services
 from members.admin import permission_label
 from members.enums import Language, MemberStatus
@@ -51,6 +54,8 @@ from tests.factories import (
     SkillFactory,
     StaffFactory,
     TrainerProposalFactory,
+    VerifiedMemberFactory,
+    proposal_in,
 )
 from training.models import Feedback, TrainingInterest
 
@@ -221,6 +226,7 @@ def one_of_each(italian_staff):
     SolarSchedule.objects.create(event="sunset", latitude="45.46", longitude="9.19")
     ClockedSchedule.objects.create(clocked_time=timezone.now() + timedelta(days=1))
     _training_of_each()
+    _proposals_in_every_state(italian_staff)
 
 
 def _training_of_each():
@@ -238,6 +244,30 @@ def _training_of_each():
     interest = TrainingInterest.objects.create(member=MemberFactory(), wish="Fotografia")
     interest.areas.add(course.area)
     Feedback.objects.create(course=course, member=MemberFactory(), rating=5, comment="Bello.")
+
+
+def _proposals_in_every_state(staff):
+    """Proposals whose pages show each text: an accepted one (the first: its page is crawled
+    with every model's) with a co-author, an answer, a progress update and an alert; one
+    waiting; a hidden one; comments hidden and removed; open and dismissed reports."""
+    accepted = proposal_in(ProposalState.ACCEPTED, staff=staff)
+    partner = MembershipFactory(group=accepted.group).member
+    accepted.coauthors.create(member=partner, state=CoAuthorState.ACCEPTED)
+    proposal_services.add_progress_update(accepted, actor=staff, text="Il calendario è online.")
+    fan = VerifiedMemberFactory()
+    proposal_services.support(accepted, fan)
+    comment = proposal_services.add_comment(accepted, author=fan, text="Ottima idea.")
+    proposal_services.report(accepted, reporter=partner, reason="Offensivo.", comment=comment)
+    dismissed = proposal_services.report(accepted, reporter=fan, reason="Non mi piace.")
+    proposal_services.dismiss_report(dismissed, actor=staff)
+    hidden_comment = proposal_services.add_comment(accepted, author=fan, text="Fuori tema.")
+    proposal_services.hide_comment(hidden_comment, actor=staff, reason="Fuori tema.")
+    removed = proposal_services.add_comment(accepted, author=partner, text="Ci ripenso.")
+    proposal_services.remove_comment(removed, author=partner)
+    waiting = proposal_in(ProposalState.SUBMITTED, staff=staff)
+    ModerationAlert.objects.create(proposal=waiting)
+    hidden = proposal_in(ProposalState.PUBLISHED, staff=staff)
+    proposal_services.hide_proposal(hidden, actor=staff, reason="Dati personali.")
 
 
 def _admin_pages(staff):
@@ -263,11 +293,51 @@ def _admin_pages(staff):
         pages += [
             ("get", reverse(f"{info}_change", args=[obj.pk]), None),
             ("get", reverse(f"{info}_history", args=[obj.pk]), None),
-            ("get", reverse(f"{info}_delete", args=[obj.pk]), None),
         ]
+        if model_admin.has_delete_permission(request, obj):
+            pages.append(("get", reverse(f"{info}_delete", args=[obj.pk]), None))
         if "delete_selected" in model_admin.get_actions(request):
             pages.append(("post", changelist, {"action": "delete_selected", "_selected_action": [obj.pk]}))
     return pages
+
+
+def _proposals_admin_pages():
+    """The moderation's own admin views: forms, their errors, decisions and bulk actions."""
+    waiting = Proposal.objects.get(state=ProposalState.SUBMITTED)
+    accepted = Proposal.objects.get(state=ProposalState.ACCEPTED)
+    hidden = Proposal.objects.exclude(hidden_at=None).get()
+    comment = Comment.objects.get(removed_at=None, hidden_at=None)
+    report = Report.objects.open().get()
+    changelist = reverse("admin:groups_proposal_changelist")
+    return [
+        ("get", reverse("admin:groups_proposal_change", args=[waiting.pk]), None),
+        ("get", reverse("admin:groups_proposal_change", args=[hidden.pk]), None),
+        ("get", reverse("admin:groups_comment_change", args=[Comment.objects.exclude(hidden_at=None).get().pk]), None),
+        ("get", reverse("admin:groups_proposaltomoderate_changelist"), None),
+        ("get", f"{reverse('admin:groups_proposal_reject')}?ids={waiting.pk}", None),
+        ("post", reverse("admin:groups_proposal_reject"), {"ids": str(waiting.pk), "reason": ""}),
+        ("get", f"{reverse('admin:groups_proposal_reject')}?ids={accepted.pk}", None),
+        ("post", changelist, {"action": "reject_selected", "_selected_action": [waiting.pk]}),
+        ("get", reverse("admin:groups_proposal_answer", args=[accepted.pk]), None),
+        ("post", reverse("admin:groups_proposal_answer", args=[accepted.pk]), {"text": ""}),
+        ("post", reverse("admin:groups_proposal_answer", args=[waiting.pk]), {}),
+        ("get", reverse("admin:groups_proposal_progress", args=[accepted.pk]), None),
+        ("post", reverse("admin:groups_proposal_progress", args=[accepted.pk]), {"text": ""}),
+        ("post", reverse("admin:groups_proposal_progress", args=[waiting.pk]), {"text": "Avanti."}),
+        ("get", reverse("admin:groups_proposal_hide", args=[accepted.pk]), None),
+        ("post", reverse("admin:groups_proposal_hide", args=[accepted.pk]), {"reason": ""}),
+        ("post", reverse("admin:groups_proposal_hide", args=[hidden.pk]), {"reason": "Di nuovo."}),
+        ("get", reverse("admin:groups_comment_hide", args=[comment.pk]), None),
+        ("post", reverse("admin:groups_comment_hide", args=[comment.pk]), {"reason": ""}),
+        ("get", reverse("admin:groups_report_hide", args=[report.pk]), None),
+        ("post", reverse("admin:groups_report_hide", args=[report.pk]), {"reason": ""}),
+        ("post", reverse("admin:groups_report_changelist"), {"action": "dismiss_selected", "_selected_action": []}),
+        ("post", reverse("admin:groups_report_dismiss", args=[report.pk]), {}),
+        ("post", changelist, {"action": "publish_selected", "_selected_action": [waiting.pk, accepted.pk]}),
+        ("post", reverse("admin:groups_proposal_publish", args=[waiting.pk]), {}),
+        ("post", reverse("admin:groups_proposal_restore", args=[hidden.pk]), {}),
+        ("post", reverse("admin:groups_comment_restore", args=[Comment.objects.exclude(hidden_at=None).get().pk]), {}),
+    ]
 
 
 def _members_admin_pages(staff):
@@ -289,7 +359,8 @@ def test_admin_pages_show_no_english_to_italian_staff(client, italian_staff, one
     client.force_login(italian_staff)
     findings, without_icon = [], []
 
-    for method, url, data in _admin_pages(italian_staff) + _members_admin_pages(italian_staff):
+    pages = _admin_pages(italian_staff) + _proposals_admin_pages() + _members_admin_pages(italian_staff)
+    for method, url, data in pages:
         response = getattr(client, method)(url, data, follow=True)
         assert response.status_code == 200, f"{method} {url}: {response.status_code}"
         english, icons = _english_on_page(response.content.decode(), english_strings)

@@ -14,6 +14,10 @@ pages the browser journeys reach through forms, in the states they see them:
   a facilitator.
 - test_htmx_focus.py: a group page as a verified member, before and after joining.
 - test_training_journey.py: a course page as two members (enrolled, waiting, offered, confirmed).
+- test_proposal_journey.py: a participant writes a proposal (form, errors, the draft), sends
+  it; staff publish it in the admin; another member supports and comments; staff answer it
+  and add a progress update; the author reads each step on the proposal and the dashboard.
+- test_accessibility.py also scans /proposte/, a proposal, its form and the report form.
 GET pages come from the crawl; journey_pages() adds what only a POST shows.
 """
 
@@ -25,6 +29,7 @@ from django.core import mail
 from django.utils import timezone
 
 from groups.models import DatePoll
+from groups.proposals.models import Proposal
 from tests.crawl import crawl, demo_world
 from tests.html_check import nu_errors, outline, skipped_levels
 from training.models import Course, TrainerProposal
@@ -125,6 +130,30 @@ def journey_pages(client, people, on_commit):
     proposal = TrainerProposal.objects.get(state="submitted")
     keep("F review with errors", client.post(f"/formazione/proposte/{proposal.pk}/valuta/", {"score": "0"}))
     keep("F decline with errors", client.post(f"/formazione/proposte/{proposal.pk}/decidi/", {"decision": "decline"}))
+    # test_proposal_journey.py: the proposal form and its errors, a refused comment and reply,
+    # a report without a reason, a comment being edited.
+    _as(client, people["P"])
+    keep("P proposal form with errors", client.post("/gruppi/formazione/proposte/nuova/", {"title": ""}))
+    written = {
+        "title": "Corsi serali",
+        "problem": "Di giorno lavoriamo.",
+        "solution": "Corsi alle 19.",
+        "benefit": "Più iscritti.",
+    }
+    keep("P proposal saved", client.post("/gruppi/formazione/proposte/nuova/", written, follow=True))
+    accepted = Proposal.objects.get(state="accepted")
+    _as(client, people["O"])
+    keep("O comment with errors", client.post(f"/proposte/{accepted.pk}/commenti/", {"text": ""}))
+    first = accepted.comments.filter(parent=None, removed_at=None, hidden_at=None).first()
+    reply = {"text": "", "risposta_a": first.pk}
+    keep("O reply with errors", client.post(f"/proposte/{accepted.pk}/commenti/", reply))
+    keep("O report with errors", client.post(f"/proposte/{accepted.pk}/segnala/", {"reason": ""}))
+    keep("O supported", client.post(f"/proposte/{accepted.pk}/sostegno/", {"azione": "ritira"}, follow=True))
+    _as(client, people["F"])
+    keep(
+        "F comment edit with errors",
+        client.post(f"/proposte/{accepted.pk}/commenti/{first.pk}/modifica/", {"text": ""}),
+    )
     return pages
 
 

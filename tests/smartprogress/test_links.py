@@ -1,8 +1,9 @@
 """No dead ends: every link a person sees opens for them, visitors and people not yet
-verified included (a meeting's public part is for everyone)."""
+verified included (a meeting's public part is for everyone, so are published proposals)."""
 
 import pytest
 
+from groups.proposals.models import Proposal
 from tests.crawl import LOGIN, SIGNUP, crawl, demo_world, shape
 
 # A visitor, U registered but not verified, O verified outside the groups, P participant,
@@ -44,6 +45,9 @@ def test_every_link_a_person_sees_opens_for_them(client, people, role):
         "formazione/<slug:slug>/",
         "formazione/<slug:slug>.ics",
         "formazione/programmi/<slug:slug>/",
+        "proposte/",
+        "gruppi/<slug:slug>/proposte/",
+        "proposte/<int:pk>/",
     }
     assert expected - reached == set()
 
@@ -57,3 +61,25 @@ def test_nothing_an_outsider_receives_carries_an_online_link(client, people, rol
     pages = [visit for visit in visits if not visit.response.streaming]
     assert [visit.url for visit in pages if b"meet.example" in visit.response.content] == []
     assert [visit for visit in pages if visit.url.endswith(".ics")] != []
+
+
+@pytest.mark.parametrize("role", ["A", "U", "O", "F"])
+def test_nobody_but_the_authors_and_staff_reaches_an_unpublished_proposal(client, people, role):
+    _log_in(client, people, role)
+
+    visits = crawl(client, per_shape=20)
+
+    titles = " ".join(visit.response.content.decode() for visit in visits if visit.is_html)
+    private = ["Proposta: bozza", "Proposta: In attesa di moderazione", "Proposta: Non pubblicata", "Proposta nascosta"]
+    assert Proposal.objects.filter(title__in=private).count() == len(private)
+    assert [title for title in private if title in titles] == []
+    assert "Proposta: Accolta" in titles
+
+
+def test_the_author_reaches_every_one_of_their_proposals(client, people):
+    _log_in(client, people, "P")
+
+    visits = crawl(client, per_shape=20)
+
+    reached = {visit.url for visit in visits if visit.status == 200 and shape(visit.url) == "proposte/<int:pk>/"}
+    assert len(reached) == 10

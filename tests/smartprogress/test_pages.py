@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
+from groups.proposals.enums import ProposalState
+from groups.proposals.models import CoAuthor, Comment, Proposal, ProposalUpdate, Report, Support
 from members.models import Member
 from tests.factories import DiscussionPromptFactory, WorkingGroupFactory
 from training import services as training_services
@@ -112,6 +114,7 @@ SEEDED = [Member, WorkingGroup, DiscussionPrompt, Membership, Meeting, DatePoll,
 SEEDED += [Programme, ProgrammeEvent, Course, CourseTrainer, Session, Enrolment, Attendance, Feedback]
 SEEDED += [TrainerProposal, ProposalReview, TrainingInterest, Course.skills.through, TrainerProposal.skills.through]
 SEEDED += [TrainingInterest.areas.through, TrainingInterest.skills.through]
+SEEDED += [Proposal, CoAuthor, Support, Comment, ProposalUpdate, Report]
 
 
 def _everything_seeded():
@@ -231,6 +234,23 @@ def test_seed_demo_opens_the_offer_again_once_time_has_moved_on(settings, tmp_pa
     ]
     ahead = Session.objects.filter(course__slug="progettare-per-i-bandi-europei", starts_at__gt=timezone.now())
     assert ahead.count() == 3
+
+
+def test_seed_demo_has_proposals_in_every_state_with_their_life(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    assert set(Proposal.objects.values_list("state", flat=True)) == set(ProposalState.values)
+    for slug in ("dentro-e-fuori-i-bandi", "formazione", "ricerca-e-sviluppo"):
+        assert Proposal.objects.filter(group__slug=slug).public().exists(), slug
+    assert Support.objects.count() == sum(Proposal.objects.values_list("support_count", flat=True)) > 10
+    assert Comment.objects.exclude(parent=None).exists()
+    assert Comment.objects.exclude(removed_at=None).get().text == ""
+    assert Report.objects.open().count() == 1
+    assert set(ProposalUpdate.objects.values_list("kind", flat=True)) == {"answer", "progress"}
+    assert CoAuthor.objects.filter(state="invited").count() == 1
+    assert Proposal.objects.waiting_for_moderation().count() == 2
 
 
 def _is_well_formed_pdf(data):

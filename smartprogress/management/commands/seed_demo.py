@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from groups.demo import seed_group_activity, seed_working_groups
+from groups.demo import seed_group_activity, seed_proposals, seed_working_groups
 from groups.enums import Role
 from groups.models import Membership
 from members.enums import MemberStatus
@@ -97,8 +97,9 @@ DEMO_MEMBERS = [
 
 class Command(BaseCommand):
     help = (
-        "Create (or reset) the demo data: working groups with meetings, a date poll and documents, "
-        "courses in every state and the Agorà programme, vocabulary, a staff account and twelve members."
+        "Create (or reset) the demo data: working groups with meetings, a date poll, documents and "
+        "proposals in every state, courses in every state and the Agorà programme, vocabulary, a staff "
+        "account and twelve members."
     )
 
     def add_arguments(self, parser):
@@ -140,6 +141,7 @@ class Command(BaseCommand):
             },
         )
         courses = seed_training(members, staff)
+        seed_proposals(members, staff)
         # Half of the pending requests are on the roster: a staff import verifies them.
         RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(groups)} working groups, {len(rows)} accounts."))
