@@ -20,7 +20,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("lingua/", member_views.set_language, name="set_language"),
     path("", include("groups.urls")),
-    path("bandi/", group_views.section, {"theme": "calls"}, name="calls_home"),
+    path("bandi/", include("calls.urls")),
     path("formazione/", group_views.section, {"theme": "training"}, name="training_home"),
     path("rete/", group_views.section, {"theme": "networking"}, name="networking_home"),
     path("profilo/preferenze/", include("notifications.urls")),

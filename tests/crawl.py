@@ -121,9 +121,10 @@ def demo_world():
     """The three working groups as `make run` seeds them, with what a lived-in portal has:
     participants and a facilitator, past, upcoming, online and cancelled meetings with minutes,
     an open and a closed date poll, a pending request, and documents (files and links) of each
-    visibility; files go to MEDIA_ROOT, so point it at a temporary folder. Returns the people
-    by role: U registered but not verified, O verified but in no group, P participant,
-    F facilitator, S staff."""
+    visibility; and the demo's funding calls, one in each phase (P applies, F reviews). Files go
+    to MEDIA_ROOT, so point it at a temporary folder. Returns the people by role: U registered
+    but not verified, O verified but in no group, P participant, F facilitator, S staff."""
+    from calls.demo import seed_calls
     from groups import services
     from groups.demo import seed_group_activity, seed_working_groups
     from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
@@ -175,10 +176,13 @@ def demo_world():
         services.add_document(
             calls, actor=facilitator, title=f"Link ({visibility})", visibility=visibility, url="https://example.org/x"
         )
+    staff = StaffFactory()
+    applicants = [participant, *(VerifiedMemberFactory() for _ in range(3)), people[3]]
+    seed_calls(applicants, facilitator, staff)
     return {
         "U": MemberFactory(),
         "O": VerifiedMemberFactory(),
         "P": participant,
         "F": facilitator,
-        "S": StaffFactory(),
+        "S": staff,
     }

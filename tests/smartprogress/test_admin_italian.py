@@ -36,12 +36,17 @@ from members.admin import permission_label
 from members.enums import Language, MemberStatus
 from tests.catalogues import read_catalogue
 from tests.factories import (
+    CandidacyFactory,
     DateSlotFactory,
     DocumentFactory,
+    LeadCriterionFactory,
+    LeadPartnerRequestFactory,
     MeetingFactory,
     MemberFactory,
     MembershipFactory,
+    ResponsibilityFactory,
     RosterEntryFactory,
+    RulesVersionFactory,
     SectorFactory,
     SkillFactory,
     StaffFactory,
@@ -207,6 +212,11 @@ def one_of_each(italian_staff):
     MeetingFactory()
     DateSlotFactory()
     DocumentFactory()
+    CandidacyFactory()  # and its call
+    ResponsibilityFactory(call=None)
+    LeadCriterionFactory()
+    LeadPartnerRequestFactory()
+    RulesVersionFactory()
     every_two_minutes = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.MINUTES)
     PeriodicTask.objects.create(name="Coda delle e-mail", task="notifications.sweep_outbox", interval=every_two_minutes)
     nightly = CrontabSchedule.objects.create(minute="30", hour="4", timezone="Europe/Rome")

@@ -51,3 +51,36 @@ def test_nothing_an_outsider_receives_carries_an_online_link(client, people, rol
     pages = [visit for visit in visits if not visit.response.streaming]
     assert [visit.url for visit in pages if b"meet.example" in visit.response.content] == []
     assert [visit for visit in pages if visit.url.endswith(".ics")] != []
+
+
+# The calls' pages each kind of person reaches by links (besides /bandi/ and the calls).
+CALL_PAGES = {
+    "A": {"bandi/<slug:slug>/", "bandi/<slug:slug>/scadenza.ics", "bandi/regolamento/<int:number>/"},
+    "P": {
+        "bandi/<slug:slug>/candidatura/<int:pk>/",
+        "bandi/<slug:slug>/graduatoria/",
+        "bandi/<slug:slug>/ruoli/<int:role>/",
+        "bandi/<slug:slug>/candidatura/<int:pk>/documenti/<int:document>/scarica/",
+        "bandi/mie/",
+    },
+    "F": {
+        "bandi/<slug:slug>/valutazione/",
+        "bandi/<slug:slug>/graduatoria/",
+        "bandi/<slug:slug>/candidatura/<int:pk>/",
+    },
+    "S": {
+        "bandi/<slug:slug>/selezione/",
+        "bandi/scadenze/",
+        "bandi/capofila/<int:pk>/",
+        "bandi/rendicontazione/<int:milestone>/scarica/",
+    },
+}
+
+
+@pytest.mark.parametrize("role", sorted(CALL_PAGES))
+def test_crawl_reaches_the_calls_pages_of_each_person(client, people, role):
+    _log_in(client, people, role)
+
+    reached = {shape(visit.url) for visit in crawl(client, "/bandi/") if visit.status == 200}
+
+    assert CALL_PAGES[role] - reached == set()

@@ -7,6 +7,18 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from calls.models import (
+    Candidacy,
+    FundingCall,
+    LeadPartnerRequest,
+    RankingEntry,
+    ReportingMilestone,
+    ResponsibilityTask,
+    RulesComment,
+    RulesVersion,
+    Score,
+    TeamMember,
+)
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
 from tests.factories import DiscussionPromptFactory, WorkingGroupFactory
@@ -94,7 +106,27 @@ def test_skip_link_targets_main(client):
     assert 'href="#main"' in html and 'id="main"' in html
 
 
-SEEDED = [Member, WorkingGroup, DiscussionPrompt, Membership, Meeting, DatePoll, DateSlot, DateVote, Document]
+SEEDED = [
+    Member,
+    WorkingGroup,
+    DiscussionPrompt,
+    Membership,
+    Meeting,
+    DatePoll,
+    DateSlot,
+    DateVote,
+    Document,
+    FundingCall,
+    Candidacy,
+    TeamMember,
+    Score,
+    RankingEntry,
+    ResponsibilityTask,
+    ReportingMilestone,
+    LeadPartnerRequest,
+    RulesVersion,
+    RulesComment,
+]
 
 
 def _everything_seeded():
