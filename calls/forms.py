@@ -19,11 +19,10 @@ UPLOAD_ACCEPT = ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.gif,.web
 UPLOAD_HELP = _("PDF, ODT/ODS, DOCX/XLSX or an image, at most 20 MB.")
 
 
-class EuroField(forms.CharField):
+class EuroField(forms.Field):
     """An amount in euro typed the Italian way ("12.500,50", "€ 12.500"); a Decimal, never a float."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         kwargs.setdefault("help_text", _("In euro, for example 12.500,50."))
         super().__init__(**kwargs)
@@ -35,10 +34,9 @@ class EuroField(forms.CharField):
         return f"{int(whole):,}".replace(",", ".") + f",{cents}"
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if value in self.empty_values or not str(value).strip():
             return None
-        return parse_euro(value, max_digits=MAX_BUDGET_DIGITS)
+        return parse_euro(str(value), max_digits=MAX_BUDGET_DIGITS)
 
 
 def file_field():

@@ -304,7 +304,12 @@ class Candidacy(models.Model):
     title = models.CharField(_("project title"), max_length=200)
     summary = models.TextField(_("summary of the project"), max_length=5000, blank=True)
     budget = models.DecimalField(
-        _("budget (euro)"), max_digits=MAX_BUDGET_DIGITS, decimal_places=2, null=True, blank=True
+        _("budget (euro)"),
+        max_digits=MAX_BUDGET_DIGITS,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     declares_no_conflict = models.BooleanField(_("declares no conflict of interest"), default=False)
     accepts_ethics = models.BooleanField(_("accepts the ethical criteria"), default=False)
@@ -561,7 +566,9 @@ class LeadPartnerRequest(models.Model):
     summary = models.TextField(_("the project"), max_length=5000)
     partners = models.TextField(_("partners and members involved"), max_length=2000, blank=True)
     funder = models.CharField(_("who would fund it"), max_length=200, blank=True)
-    budget = models.DecimalField(_("budget (euro)"), max_digits=MAX_BUDGET_DIGITS, decimal_places=2)
+    budget = models.DecimalField(
+        _("budget (euro)"), max_digits=MAX_BUDGET_DIGITS, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     deadline = models.DateTimeField(
         _("deadline"),
         validators=[validate_sane_date],

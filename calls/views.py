@@ -58,7 +58,6 @@ from members.validators import parse_id
 
 # Calls whose selection is over stay on /bandi/ for a while, then only on their own pages.
 PAST_CALLS_SHOWN = 20
-SUGGESTIONS_PER_ROLE = 8
 DUE_WINDOW_DAYS = 30
 
 
@@ -222,14 +221,6 @@ def candidacy_detail(request, slug, pk):
     offers = list(
         JoinOffer.objects.filter(role__candidacy=candidacy, state=OfferState.PENDING).select_related("member", "role")
     )
-    if manages:
-        in_team = [candidacy.applicant_id, *(t.member_id for t in team)]
-        for role in roles:
-            role.suggestions = (
-                members_with_skills(role.skills.all(), viewer=user, exclude=in_team, limit=SUGGESTIONS_PER_ROLE)
-                if role.is_open
-                else []
-            )
     context = {
         "call": candidacy.call,
         "candidacy": candidacy,
@@ -243,6 +234,7 @@ def candidacy_detail(request, slug, pk):
         "can_edit": permissions.can_edit_candidacy(user, candidacy, standing),
         "can_withdraw": permissions.can_withdraw(user, candidacy, standing),
         "can_manage_team": manages,
+        "candidacy_live": candidacy.state in CandidacyState.LIVE,
         "can_score": permissions.can_score(user, candidacy, standing),
         "can_decide": permissions.can_decide(user),
         "is_staff": is_staff,
@@ -477,7 +469,8 @@ def offer_answer(request, slug, pk, offer):
 
 @login_required
 def role_detail(request, slug, role):
-    """An open role, for every verified member: what is needed and an offer to take it."""
+    """An open role, for every verified member: what is needed and an offer to take it. Its
+    team also finds here the members whose skills match, and invites them."""
     call = _call(request, slug)
     _require(permissions.is_verified(request.user) or permissions.is_staff(request.user))
     found = get_object_or_404(
@@ -486,6 +479,13 @@ def role_detail(request, slug, role):
         candidacy__state__in=CandidacyState.LIVE,
         pk=role,
     )
+    candidacy = found.candidacy
+    standing = permissions.standing_in(request.user, candidacy)
+    manages = permissions.can_manage_team(request.user, candidacy, standing)
+    suggestions = []
+    if manages and found.is_open:
+        in_team = [candidacy.applicant_id, *candidacy.team.values_list("member_id", flat=True)]
+        suggestions = members_with_skills(found.skills.all(), viewer=request.user, exclude=in_team)
     offered = JoinOffer.objects.filter(role=found, member=request.user).first()
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -496,7 +496,15 @@ def role_detail(request, slug, role):
         else:
             messages.success(request, _("Offer sent: the team will answer you by e-mail."))
             return redirect("calls:role", call.slug, found.pk)
-    context = {"call": call, "role": found, "form": form, "offered": offered}
+    context = {
+        "call": call,
+        "role": found,
+        "form": form,
+        "offered": offered,
+        "manages": manages,
+        "suggestions": suggestions,
+        "can_offer": permissions.is_verified(request.user) and not standing.on_team,
+    }
     return render(request, "calls/role_detail.html", context)
 
 
@@ -670,7 +678,7 @@ def ranking_page(request, slug):
     call = _call(request, slug)
     if not permissions.can_see_ranking(request.user, call):
         raise Http404
-    entries = list(RankingEntry.objects.filter(call=call).select_related("candidacy").order_by("position"))
+    entries = list(RankingEntry.objects.filter(call=call).select_related("candidacy__call").order_by("position"))
     criteria = list(call.criteria.all())
     mine = set()
     if request.user.is_authenticated:
