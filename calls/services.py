@@ -306,10 +306,16 @@ def _check_submittable(candidacy):
 
 
 def _check_room(candidacy):
-    """Never more selected than the call allows; the call's row is locked by the caller."""
+    """Never more selected than the call allows, and while more are eligible than the limit
+    only the published ranking selects; the call's row is locked by the caller."""
     limit = candidacy.call.max_candidacies
     if limit is None:
         return
+    if not candidacy.call.ranking_is_published and limit_bites(candidacy.call):
+        raise ValidationError(
+            _("More candidacies are eligible than the call allows: the ranking decides which are selected."),
+            code="ranking_decides",
+        )
     taken = (
         Candidacy.objects.filter(call=candidacy.call_id, state__in=CandidacyState.SELECTED_OR_LATER)
         .exclude(pk=candidacy.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calls import services
 from calls.enums import CandidacyState, MilestoneKind, TaskOwner, TeamMemberState
-from calls.models import Candidacy, CandidacyDocument, ResponsibilityTask, TeamMember
+from calls.models import Candidacy, CandidacyDocument, RankingEntry, ResponsibilityTask, TeamMember
 from members.enums import MemberStatus
 from notifications.models import OutboxEmail
 from tests.factories import (
@@ -282,14 +282,12 @@ def test_closing_waits_for_every_milestone_to_be_signed_off():
     assert refused.value.code == "reporting_open"
 
 
-def test_withdrawing_a_selected_candidacy_promotes_the_first_waitlisted(django_capture_on_commit_callbacks):
-    call = FundingCallFactory(max_candidacies=1)
+def test_withdrawing_a_selected_candidacy_promotes_the_first_waitlisted():
+    call = FundingCallFactory(max_candidacies=1, ranking_published_at=timezone.now())
     selected = CandidacyFactory(call=call, state=CandidacyState.ELIGIBLE)
     first, second = (CandidacyFactory(call=call, state=CandidacyState.ELIGIBLE) for _ in range(2))
     staff = StaffFactory()
     # A published ranking: "second" is ahead of "first" on the waiting list.
-    from calls.models import RankingEntry
-
     for position, candidacy in enumerate([selected, second, first], start=1):
         RankingEntry.objects.create(call=call, candidacy=candidacy, position=position, draw_key="0" * 64)
     services.set_candidacy_state(selected, CandidacyState.SELECTED, actor=staff)
@@ -332,3 +330,15 @@ def test_team_of_is_the_applicant_and_who_accepted():
 
     assert {m.pk for m in services.team_of(candidacy)} == {candidacy.applicant_id, accepted.pk}
     assert TeamMember.objects.count() == 2
+
+
+def test_staff_cannot_pick_by_hand_while_the_ranking_must_decide():
+    call = FundingCallFactory(max_candidacies=1)
+    first, _second = (CandidacyFactory(call=call, state=CandidacyState.ELIGIBLE) for _ in range(2))
+
+    with pytest.raises(ValidationError) as refused:
+        services.set_candidacy_state(first, CandidacyState.SELECTED, actor=StaffFactory())
+
+    assert refused.value.code == "ranking_decides"
+    first.refresh_from_db()
+    assert first.state == CandidacyState.ELIGIBLE
