@@ -701,6 +701,8 @@ def answer_offer(offer, *, actor, accept):
         return False
     candidacy = offer.role.candidacy
     if accept:
+        if candidacy.state not in CandidacyState.LIVE:
+            raise ValidationError(_("This candidacy is no longer going ahead."), code="closed")
         FundingCall.objects.select_for_update().get(pk=candidacy.call_id)
         _check_one_per_member(candidacy.call, [offer.member], exclude=candidacy)
         TeamMember.objects.update_or_create(

@@ -139,7 +139,8 @@ def call_detail(request, slug):
     user = request.user
     mine = None
     if permissions.is_verified(user):
-        mine = Candidacy.objects.with_member(user).filter(call=call).order_by("-created_at").first()
+        # A withdrawn candidacy leaves the way open to a new one.
+        mine = Candidacy.objects.with_member(user).filter(call=call, state__in=CandidacyState.LIVE).first()
     roles = (
         OpenRole.objects.filter(candidacy__call=call, is_open=True, candidacy__state__in=CandidacyState.LIVE)
         .select_related("candidacy")

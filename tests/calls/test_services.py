@@ -342,3 +342,16 @@ def test_staff_cannot_pick_by_hand_while_the_ranking_must_decide():
     assert refused.value.code == "ranking_decides"
     first.refresh_from_db()
     assert first.state == CandidacyState.ELIGIBLE
+
+
+def test_offer_to_a_withdrawn_candidacy_cannot_be_taken():
+    candidacy = CandidacyFactory()
+    role = services.open_role(candidacy, actor=candidacy.applicant, title="Fonica")
+    offer = services.offer_to_join(role, VerifiedMemberFactory())
+    services.withdraw_candidacy(candidacy, actor=candidacy.applicant)
+
+    with pytest.raises(ValidationError) as refused:
+        services.answer_offer(offer, actor=candidacy.applicant, accept=True)
+
+    assert refused.value.code == "closed"
+    assert TeamMember.objects.count() == 0

@@ -629,3 +629,12 @@ def test_internal_deadline_calendar_file_in_utc(client):
     assert event["DTEND"].to_ical().endswith(b"Z")
     assert str(event["SUMMARY"]) == "Scadenza interna: Bando d'estate"
     assert response["Content-Disposition"] == f'attachment; filename="scadenza-{call.slug}.ics"'
+
+
+def test_after_withdrawing_the_call_page_offers_to_apply_again(client):
+    candidacy = CandidacyFactory(state=CandidacyState.WITHDRAWN)
+    client.force_login(candidacy.applicant)
+
+    html = client.get(f"/bandi/{candidacy.call.slug}/").content.decode()
+
+    assert f'href="/bandi/{candidacy.call.slug}/candidatura/"' in html
