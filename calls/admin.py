@@ -91,25 +91,27 @@ class FundingCallAdmin(admin.ModelAdmin):
         _report(self, request, done, [], ngettext("%(count)d call archived.", "%(count)d calls archived.", done))
 
 
-class TeamMemberInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """What members wrote, shown to staff beside the object: changed only through the portal."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TeamMemberInline(ReadOnlyInline):
     model = TeamMember
     fk_name = "candidacy"
-    extra = 0
     fields = ["member", "role", "state", "answered_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CandidacyDocumentInline(admin.TabularInline):
+class CandidacyDocumentInline(ReadOnlyInline):
     model = CandidacyDocument
-    extra = 0
     fields = ["requirement", "content_type", "size", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Candidacy)
@@ -160,14 +162,9 @@ class LeadCriterionAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
 
-class LeadAssessmentInline(admin.TabularInline):
+class LeadAssessmentInline(ReadOnlyInline):
     model = LeadAssessment
-    extra = 0
     fields = ["criterion", "met", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LeadPartnerRequest)
@@ -198,14 +195,9 @@ class LeadPartnerRequestAdmin(admin.ModelAdmin):
         return False
 
 
-class RulesCommentInline(admin.TabularInline):
+class RulesCommentInline(ReadOnlyInline):
     model = RulesComment
-    extra = 0
     fields = ["author", "text", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RulesVersion)

@@ -248,6 +248,21 @@ def _seed_open(applicant, invitee, staff):
         )
 
 
+def _in_scoring(call, applicants, projects, reviewer, staff):
+    """Each applicant submits a project; the deadline passes, all are eligible, scoring opens
+    with the reviewer and the staff as reviewers. Returns the candidacies."""
+    candidacies = [
+        _apply(call, member, title, summary, budget)
+        for member, (title, summary, budget) in zip(applicants, projects, strict=True)
+    ]
+    _past_deadline(call)
+    _eligible(candidacies, staff)
+    for member in (reviewer, staff):
+        CallReviewer.objects.create(call=call, member=member)
+    services.open_scoring(call, actor=staff)
+    return candidacies
+
+
 def _seed_ranked(applicants, reviewer, staff):
     """Limit 2, four eligible: scored by two reviewers, one of whom declared a conflict."""
     call = _make_call(
@@ -267,15 +282,7 @@ def _seed_ranked(applicants, reviewer, staff):
         ("Mappe tessili", "Arazzi collettivi cuciti con le comunità migranti della città.", "19800"),
         ("Teatro in cortile", "Spettacoli brevi nei cortili, scritti con chi ci abita.", "12000"),
     ]
-    candidacies = [
-        _apply(call, member, title, summary, budget)
-        for member, (title, summary, budget) in zip(applicants, projects, strict=True)
-    ]
-    _past_deadline(call)
-    _eligible(candidacies, staff)
-    for member in (reviewer, staff):
-        CallReviewer.objects.create(call=call, member=member)
-    services.open_scoring(call, actor=staff)
+    candidacies = _in_scoring(call, applicants, projects, reviewer, staff)
     # The reviewer knows the team of "Teatro in cortile": declared, so only the staff score it.
     services.declare_conflict(candidacies[3], reviewer, note="Ho lavorato con questa compagnia l'anno scorso.")
     comments = [
@@ -315,15 +322,7 @@ def _seed_scoring(applicants, reviewer, staff):
         ("Danza nei parchi", "Una stagione estiva di danza contemporanea all'aperto.", "14000"),
         ("Radiodramma dal vivo", "Un radiodramma registrato davanti al pubblico, in quattro puntate.", "7500"),
     ]
-    candidacies = [
-        _apply(call, member, title, summary, budget)
-        for member, (title, summary, budget) in zip(applicants, projects, strict=True)
-    ]
-    _past_deadline(call)
-    _eligible(candidacies, staff)
-    for member in (reviewer, staff):
-        CallReviewer.objects.create(call=call, member=member)
-    services.open_scoring(call, actor=staff)
+    candidacies = _in_scoring(call, applicants, projects, reviewer, staff)
     _score(candidacies[0], reviewer, [4, 3, 4, 4], ["Bella idea.", "", "", ""])
 
 

@@ -50,7 +50,7 @@ from calls.models import (
     TeamMember,
 )
 from groups.filetypes import EXTENSIONS
-from groups.services import check_upload
+from groups.services import _claim, check_upload
 from members.models import ActionLog, Member
 from notifications.services import queue_email
 
@@ -734,16 +734,6 @@ def set_task_done(task, *, actor, done):
     task.done_at, task.done_by = (timezone.now(), actor) if done else (None, None)
     task.save(update_fields=["done_at", "done_by"])
     ActionLog.record(task, "task.done" if done else "task.reopened", actor=actor)
-    return True
-
-
-def _claim(model, **fields):
-    """Insert the row that says "this reminder is sent". Only the first inserter wins."""
-    try:
-        with transaction.atomic():
-            model.objects.create(**fields)
-    except IntegrityError:
-        return False
     return True
 
 

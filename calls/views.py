@@ -52,6 +52,7 @@ from calls.models import (
 )
 from groups.enums import GroupTheme
 from groups.models import WorkingGroup
+from groups.views import _form_errors_from, _messages_from
 from members.matching import members_with_skills
 from members.models import Member
 from members.validators import parse_id
@@ -59,19 +60,6 @@ from members.validators import parse_id
 # Calls whose selection is over stay on /bandi/ for a while, then only on their own pages.
 PAST_CALLS_SHOWN = 20
 DUE_WINDOW_DAYS = 30
-
-
-def _messages_from(request, error):
-    for text in error.messages:
-        messages.error(request, text)
-
-
-def _form_errors_from(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _call(request, slug):

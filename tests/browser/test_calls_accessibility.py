@@ -4,7 +4,7 @@ the same pages are also checked by the Nu HTML checker."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from calls.models import Candidacy, FundingCall, OpenRole
+from calls.models import Candidacy, FundingCall, LeadPartnerRequest, OpenRole
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import SERIOUS
 from tests.factories import PASSWORD, StaffFactory, VerifiedMemberFactory
@@ -35,6 +35,7 @@ def test_calls_pages_have_no_serious_accessibility_violation(new_page, calls_wor
     draft = Candidacy.objects.get(state="draft")
     role = OpenRole.objects.get()
     to_score = scoring.candidacies.first()
+    lead = LeadPartnerRequest.objects.get(state="accepted")
     visits = [
         (
             None,
@@ -52,7 +53,7 @@ def test_calls_pages_have_no_serious_accessibility_violation(new_page, calls_wor
             ],
         ),
         ("reviewer", [f"/bandi/{scoring.slug}/valutazione/", f"{to_score.get_absolute_url()}valutazione/"]),
-        ("staff", [f"/bandi/{scoring.slug}/selezione/", "/bandi/scadenze/", "/bandi/capofila/1/"]),
+        ("staff", [f"/bandi/{scoring.slug}/selezione/", "/bandi/scadenze/", lead.get_absolute_url()]),
     ]
     rendered, problems = {}, {}
     for who, paths in visits:
