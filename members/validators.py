@@ -1,6 +1,7 @@
 import re
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -77,3 +78,27 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             "This password is too short: use at least %(min_length)d characters.",
             self.min_length,
         ) % {"min_length": self.min_length}
+
+
+# An amount in euro as people in Italy type it: "12.500,50", "12500,5", "€ 12.500", "12 500".
+# Dots (or spaces) only between groups of three digits, a comma before at most two decimals;
+# "12.5" is refused rather than guessed (twelve and a half, or twelve thousand five hundred?).
+EURO_RE = re.compile(r"(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:,[0-9]{1,2})?")
+
+
+def parse_euro(raw, *, max_digits=12):
+    """The Decimal (two decimal places) that `raw` names, or a ValidationError saying how to write it."""
+    text = " ".join((raw or "").replace("€", " ").replace("\u00a0", " ").split())
+    if not EURO_RE.fullmatch(text):
+        raise ValidationError(
+            _("Write an amount in euro with digits, a comma before the cents: for example 12.500,50."),
+            code="not_an_amount",
+        )
+    amount = Decimal(text.replace(".", "").replace(" ", "").replace(",", ".")).quantize(Decimal("0.01"))
+    if len(amount.as_tuple().digits) > max_digits:
+        raise ValidationError(
+            _("This amount is too large: at most %(limit)s euro."),
+            code="too_large",
+            params={"limit": f"{10 ** (max_digits - 2) - 1:,}".replace(",", ".") + ",99"},
+        )
+    return amount

@@ -281,6 +281,16 @@ CELERY_BEAT_SCHEDULE = {
     # hour late; twice is safe because a unique row per proposal is inserted before the
     # e-mails are queued, in the same transaction.
     "groups.alert_proposal_moderators": {"task": "groups.alert_proposal_moderators", "schedule": 1800.0},
+    # The owner side of every late task of a candidacy's checklist, once per task and
+    # day (Rome time). Every 30 minutes, so a task is reminded at most half an hour after
+    # it falls due; a unique (task, day) row is claimed before the e-mail is queued.
+    "calls.send_late_task_reminders": {"task": "calls.send_late_task_reminders", "schedule": 1800.0},
+    # Reporting milestones due within 7 days and within 1 day, to the team. Every 30
+    # minutes; a unique (milestone, kind) row makes a second run send nothing.
+    "calls.send_milestone_reminders": {"task": "calls.send_milestone_reminders", "schedule": 1800.0},
+    # Followers of an open call, once, when its internal deadline is within 7 days. Every
+    # hour; a unique (call, member) row makes a second run send nothing.
+    "calls.send_deadline_reminders": {"task": "calls.send_deadline_reminders", "schedule": 3600.0},
 }
 
 # Proposals: how long one may wait for moderation before the staff are told, and how many

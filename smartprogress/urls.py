@@ -21,7 +21,7 @@ urlpatterns = [
     path("lingua/", member_views.set_language, name="set_language"),
     path("", include("groups.urls")),
     path("", include("groups.proposals.urls")),
-    path("bandi/", group_views.section, {"theme": "calls"}, name="calls_home"),
+    path("bandi/", include("calls.urls")),
     path("formazione/", include("training.urls")),
     path("rete/", group_views.section, {"theme": "networking"}, name="networking_home"),
     path("profilo/preferenze/", include("notifications.urls")),

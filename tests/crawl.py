@@ -121,11 +121,12 @@ def demo_world():
     """The three working groups as `make run` seeds them, with what a lived-in portal has:
     participants and a facilitator, past, upcoming, online and cancelled meetings with minutes,
     an open and a closed date poll, a pending request, documents (files and links) of each
-    visibility, and the participant's proposals in every state (one with an attachment, a
+    visibility, the participant's proposals in every state (one with an attachment, a
     co-author, supports, comments, a reply, a removed and a hidden comment, answers and
-    progress); files go to MEDIA_ROOT, so point it at a temporary folder. Returns the people
-    by role: U registered but not verified, O verified but in no group, P participant,
-    F facilitator, S staff."""
+    progress), and the demo's funding calls, one in each phase (P applies, F reviews); files go
+    to MEDIA_ROOT, so point it at a temporary folder. Returns the people by role: U registered
+    but not verified, O verified but in no group, P participant, F facilitator, S staff."""
+    from calls.demo import seed_calls
     from groups import services
     from groups.demo import seed_group_activity, seed_working_groups
     from groups.enums import Answer, DocumentVisibility, JoinPolicy, MembershipState
@@ -177,12 +178,15 @@ def demo_world():
         services.add_document(
             calls, actor=facilitator, title=f"Link ({visibility})", visibility=visibility, url="https://example.org/x"
         )
+    staff = StaffFactory()
+    applicants = [participant, *(VerifiedMemberFactory() for _ in range(3)), people_in_groups[3]]
+    seed_calls(applicants, facilitator, staff)
     people = {
         "U": MemberFactory(),
         "O": VerifiedMemberFactory(),
         "P": participant,
         "F": facilitator,
-        "S": StaffFactory(),
+        "S": staff,
     }
     _training_world(people)
     _proposals(training, people, co_author=people_in_groups[2])

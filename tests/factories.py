@@ -1,9 +1,23 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from calls.enums import CallStatus, FunderKind, TaskOwner, TeamMemberState
+from calls.models import (
+    CallReviewer,
+    Candidacy,
+    Criterion,
+    FundingCall,
+    LeadCriterion,
+    LeadPartnerRequest,
+    RequiredDocument,
+    ResponsibilityTemplateItem,
+    RulesVersion,
+    TeamMember,
+)
 from groups.enums import DocumentVisibility, MembershipState, Role
 from groups.models import DatePoll, DateSlot, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
 from groups.proposals import rendering
@@ -300,3 +314,108 @@ def proposal_in(state, *, group=None, author=None, staff=None, reason="Non è un
     for step in path:
         proposal = proposal_services.answer_proposal(proposal, actor=staff, state=step, text=f"Risposta: {step}.")
     return proposal
+
+
+# Funding calls
+
+
+class FundingCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingCall
+
+    title = factory.Sequence(lambda n: f"Bando per l'arte & la cultura {n}")
+    slug = factory.Sequence(lambda n: f"bando-{n}")
+    funder = "Fondazione Esempio"
+    funder_kind = FunderKind.PRIVATE
+    summary = "Sostegno a progetti culturali sul territorio."
+    internal_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+    funder_deadline = factory.LazyAttribute(lambda c: c.internal_deadline + timedelta(days=10))
+    status = CallStatus.OPEN
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    call = factory.SubFactory(FundingCallFactory)
+    name = factory.Sequence(lambda n: f"Criterio {n}")
+    weight = 1
+
+
+class RequiredDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequiredDocument
+
+    call = factory.SubFactory(FundingCallFactory)
+    name = factory.Sequence(lambda n: f"Documento richiesto {n}")
+
+
+class ResponsibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponsibilityTemplateItem
+
+    call = factory.SubFactory(FundingCallFactory)
+    title = factory.Sequence(lambda n: f"Compito {n}")
+    owner = TaskOwner.TEAM
+    days_before = 3
+
+
+class CallReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CallReviewer
+
+    call = factory.SubFactory(FundingCallFactory)
+    member = factory.SubFactory(VerifiedMemberFactory)
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    """A complete draft: it can be submitted as it is, to a call with no required documents."""
+
+    class Meta:
+        model = Candidacy
+
+    call = factory.SubFactory(FundingCallFactory)
+    applicant = factory.SubFactory(VerifiedMemberFactory)
+    # An apostrophe and an ampersand: e-mails are checked for HTML escaping.
+    title = factory.Sequence(lambda n: f"L'archivio sonoro {n} & dintorni")
+    summary = "Un archivio di voci e suoni del quartiere."
+    budget = Decimal("12500.50")
+    declares_no_conflict = True
+    accepts_ethics = True
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMember
+
+    candidacy = factory.SubFactory(CandidacyFactory)
+    member = factory.SubFactory(VerifiedMemberFactory)
+    state = TeamMemberState.ACCEPTED
+
+
+class LeadCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeadCriterion
+
+    name = factory.Sequence(lambda n: f"Criterio capofila {n}")
+
+
+class LeadPartnerRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeadPartnerRequest
+
+    requester = factory.SubFactory(VerifiedMemberFactory)
+    title = factory.Sequence(lambda n: f"Festival dell'ascolto {n}")
+    summary = "Un festival di tre giorni con artisti del territorio."
+    budget = Decimal("30000.00")
+    deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=40))
+
+
+class RulesVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RulesVersion
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Regole per partecipare ai bandi tramite Smart"
+    body = "Chi può candidarsi.\n\nCome si scelgono le candidature."

@@ -73,3 +73,14 @@ def iso(value):
     """For <time datetime="…">: the moment with its offset, 2020-07-06T18:30:00+02:00
     (whole seconds: the HTML checker refuses microseconds there)."""
     return _local(value)[0].isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def euro(value):
+    """An amount in euro as the reader writes it: "12.500,50 €" in Italian, "€12,500.50" in English."""
+    if value is None or value == "":
+        return ""
+    grouped = f"{value:,.2f}"
+    if translation.get_language() == "it":
+        return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") + "\u00a0€"
+    return f"€{grouped}"

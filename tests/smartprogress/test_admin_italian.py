@@ -40,16 +40,21 @@ from members.admin import permission_label
 from members.enums import Language, MemberStatus
 from tests.catalogues import read_catalogue
 from tests.factories import (
+    CandidacyFactory,
     CourseFactory,
     CourseTrainerFactory,
     DateSlotFactory,
     DocumentFactory,
     EnrolmentFactory,
+    LeadCriterionFactory,
+    LeadPartnerRequestFactory,
     MeetingFactory,
     MemberFactory,
     MembershipFactory,
     ProgrammeFactory,
+    ResponsibilityFactory,
     RosterEntryFactory,
+    RulesVersionFactory,
     SectorFactory,
     SkillFactory,
     StaffFactory,
@@ -219,6 +224,11 @@ def one_of_each(italian_staff):
     MeetingFactory()
     DateSlotFactory()
     DocumentFactory()
+    CandidacyFactory()  # and its call
+    ResponsibilityFactory(call=None)
+    LeadCriterionFactory()
+    LeadPartnerRequestFactory()
+    RulesVersionFactory()
     every_two_minutes = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.MINUTES)
     PeriodicTask.objects.create(name="Coda delle e-mail", task="notifications.sweep_outbox", interval=every_two_minutes)
     nightly = CrontabSchedule.objects.create(minute="30", hour="4", timezone="Europe/Rome")

@@ -18,6 +18,9 @@ pages the browser journeys reach through forms, in the states they see them:
   it; staff publish it in the admin; another member supports and comments; staff answer it
   and add a progress update; the author reads each step on the proposal and the dashboard.
 - test_accessibility.py also scans /proposte/, a proposal, its form and the report form.
+- test_calls_journey.py and test_calls_accessibility.py: members apply (the start and edit forms,
+  with their errors), reviewers score (the form, with its errors), a member asks Smart to lead
+  a project and comments on the draft rules, the staff assess a lead-partner request.
 GET pages come from the crawl; journey_pages() adds what only a POST shows.
 """
 
@@ -28,6 +31,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from calls.models import Candidacy, LeadPartnerRequest
 from groups.models import DatePoll
 from groups.proposals.models import Proposal
 from tests.crawl import crawl, demo_world
@@ -154,6 +158,21 @@ def journey_pages(client, people, on_commit):
         "F comment edit with errors",
         client.post(f"/proposte/{accepted.pk}/commenti/{first.pk}/modifica/", {"text": ""}),
     )
+    _as(client, people["O"])
+    # test_calls_journey.py: applying, scoring, asking Smart to lead, commenting on the rules.
+    keep("O candidacy start with errors", client.post("/bandi/cultura-futura-2021/candidatura/", {"title": ""}))
+    keep("O lead request with errors", client.post("/bandi/capofila/nuova/", {"budget": "tanti"}))
+    keep("O rules comment with errors", client.post("/bandi/regolamento/3/", {"text": " "}))
+    _as(client, people["P"])
+    draft = Candidacy.objects.get(applicant=people["P"], state="draft")
+    edit = f"{draft.get_absolute_url()}modifica/"
+    keep("P candidacy form with errors", client.post(edit, {"title": "", "budget": "dodici"}))
+    _as(client, people["F"])
+    scored = Candidacy.objects.filter(call__slug="spettacolo-dal-vivo-2021").first()
+    keep("F score form with errors", client.post(f"{scored.get_absolute_url()}valutazione/", {}))
+    _as(client, people["S"])
+    pending = LeadPartnerRequest.objects.get(state="submitted")
+    keep("S lead assessment with errors", client.post(f"/bandi/capofila/{pending.pk}/", {"decision": "accepted"}))
     return pages
 
 

@@ -83,3 +83,36 @@ def test_the_author_reaches_every_one_of_their_proposals(client, people):
 
     reached = {visit.url for visit in visits if visit.status == 200 and shape(visit.url) == "proposte/<int:pk>/"}
     assert len(reached) == 10
+
+
+# The calls' pages each kind of person reaches by links (besides /bandi/ and the calls).
+CALL_PAGES = {
+    "A": {"bandi/<slug:slug>/", "bandi/<slug:slug>/scadenza.ics", "bandi/regolamento/<int:number>/"},
+    "P": {
+        "bandi/<slug:slug>/candidatura/<int:pk>/",
+        "bandi/<slug:slug>/graduatoria/",
+        "bandi/<slug:slug>/ruoli/<int:role>/",
+        "bandi/<slug:slug>/candidatura/<int:pk>/documenti/<int:document>/scarica/",
+        "bandi/mie/",
+    },
+    "F": {
+        "bandi/<slug:slug>/valutazione/",
+        "bandi/<slug:slug>/graduatoria/",
+        "bandi/<slug:slug>/candidatura/<int:pk>/",
+    },
+    "S": {
+        "bandi/<slug:slug>/selezione/",
+        "bandi/scadenze/",
+        "bandi/capofila/<int:pk>/",
+        "bandi/rendicontazione/<int:milestone>/scarica/",
+    },
+}
+
+
+@pytest.mark.parametrize("role", sorted(CALL_PAGES))
+def test_crawl_reaches_the_calls_pages_of_each_person(client, people, role):
+    _log_in(client, people, role)
+
+    reached = {shape(visit.url) for visit in crawl(client, "/bandi/") if visit.status == 200}
+
+    assert CALL_PAGES[role] - reached == set()

@@ -7,6 +7,18 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from calls.models import (
+    Candidacy,
+    FundingCall,
+    LeadPartnerRequest,
+    RankingEntry,
+    ReportingMilestone,
+    ResponsibilityTask,
+    RulesComment,
+    RulesVersion,
+    Score,
+    TeamMember,
+)
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Document, Meeting, Membership, WorkingGroup
 from groups.proposals.enums import ProposalState
 from groups.proposals.models import CoAuthor, Comment, Proposal, ProposalUpdate, Report, Support
@@ -115,6 +127,18 @@ SEEDED += [Programme, ProgrammeEvent, Course, CourseTrainer, Session, Enrolment,
 SEEDED += [TrainerProposal, ProposalReview, TrainingInterest, Course.skills.through, TrainerProposal.skills.through]
 SEEDED += [TrainingInterest.areas.through, TrainingInterest.skills.through]
 SEEDED += [Proposal, CoAuthor, Support, Comment, ProposalUpdate, Report]
+SEEDED += [
+    FundingCall,
+    Candidacy,
+    TeamMember,
+    Score,
+    RankingEntry,
+    ResponsibilityTask,
+    ReportingMilestone,
+    LeadPartnerRequest,
+    RulesVersion,
+    RulesComment,
+]
 
 
 def _everything_seeded():

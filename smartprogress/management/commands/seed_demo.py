@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from calls.demo import seed_calls
 from groups.demo import seed_group_activity, seed_proposals, seed_working_groups
 from groups.enums import Role
 from groups.models import Membership
@@ -98,8 +99,8 @@ DEMO_MEMBERS = [
 class Command(BaseCommand):
     help = (
         "Create (or reset) the demo data: working groups with meetings, a date poll, documents and "
-        "proposals in every state, courses in every state and the Agorà programme, vocabulary, a staff "
-        "account and twelve members."
+        "proposals in every state, courses in every state and the Agorà programme, funding calls in "
+        "each phase, vocabulary, a staff account and twelve members."
     )
 
     def add_arguments(self, parser):
@@ -142,6 +143,7 @@ class Command(BaseCommand):
         )
         courses = seed_training(members, staff)
         seed_proposals(members, staff)
+        seed_calls([members[n] for n in ("giulia", "marco", "sara", "elena", "luca")], members["andrea"], staff)
         # Half of the pending requests are on the roster: a staff import verifies them.
         RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(groups)} working groups, {len(rows)} accounts."))
@@ -149,6 +151,10 @@ class Command(BaseCommand):
         for email, role in rows:
             self.stdout.write(f"  {email:<36} {role}")
         self.stdout.write("Courses (Formazione): " + ", ".join(f"{c.slug} ({c.state})" for c in courses))
+        self.stdout.write(
+            "Funding calls at /bandi/, one in each phase; a published ranking at "
+            "/bandi/residenze-artistiche-2021/graduatoria/ (andrea.colombo reviews, giulia.rossi applied)."
+        )
         self._write_groups(groups)
 
     def _write_groups(self, groups):

@@ -1,0 +1,55 @@
+from django.urls import path
+
+from calls import views
+
+app_name = "calls"
+# Fixed pages first: a call's slug may never be one of them (calls.models.RESERVED_SLUGS).
+urlpatterns = [
+    path("", views.call_list, name="list"),
+    path("mie/", views.mine, name="mine"),
+    path("scadenze/", views.due, name="due"),
+    path("capofila/", views.lead_home, name="lead_home"),
+    path("capofila/nuova/", views.lead_create, name="lead_create"),
+    path("capofila/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("capofila/<int:pk>/stato/", views.lead_state, name="lead_state"),
+    path("capofila/<int:pk>/rendicontazione/", views.lead_milestone_create, name="lead_milestone_create"),
+    path("regolamento/", views.rules, name="rules"),
+    path("regolamento/<int:number>/", views.rules_version, name="rules_version"),
+    path("regolamento/<int:number>/pubblica/", views.rules_publish, name="rules_publish"),
+    path("compiti/<int:task>/", views.task_toggle, name="task"),
+    path("rendicontazione/<int:milestone>/consegna/", views.milestone_deliver, name="milestone_deliver"),
+    path("rendicontazione/<int:milestone>/approva/", views.milestone_sign_off, name="milestone_sign_off"),
+    path("rendicontazione/<int:milestone>/scarica/", views.milestone_download, name="milestone_download"),
+    path("<slug:slug>/", views.call_detail, name="detail"),
+    path("<slug:slug>/scadenza.ics", views.call_ics, name="ics"),
+    path("<slug:slug>/segui/", views.follow, name="follow"),
+    path("<slug:slug>/valutazione/", views.review, name="review"),
+    path("<slug:slug>/selezione/", views.selection, name="selection"),
+    path("<slug:slug>/selezione/azione/", views.selection_action, name="selection_action"),
+    path("<slug:slug>/graduatoria/", views.ranking_page, name="ranking"),
+    path("<slug:slug>/ruoli/<int:role>/", views.role_detail, name="role"),
+    path("<slug:slug>/candidatura/", views.apply, name="apply"),
+    path("<slug:slug>/candidatura/<int:pk>/", views.candidacy_detail, name="candidacy"),
+    path("<slug:slug>/candidatura/<int:pk>/modifica/", views.candidacy_edit, name="candidacy_edit"),
+    path("<slug:slug>/candidatura/<int:pk>/invia/", views.submit, name="submit"),
+    path("<slug:slug>/candidatura/<int:pk>/ritira/", views.withdraw, name="withdraw"),
+    path(
+        "<slug:slug>/candidatura/<int:pk>/documenti/<int:requirement>/",
+        views.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "<slug:slug>/candidatura/<int:pk>/documenti/<int:document>/scarica/",
+        views.document_download,
+        name="document_download",
+    ),
+    path("<slug:slug>/candidatura/<int:pk>/squadra/", views.invite, name="invite"),
+    path("<slug:slug>/candidatura/<int:pk>/invito/", views.invitation, name="invitation"),
+    path("<slug:slug>/candidatura/<int:pk>/ruoli/", views.role_create, name="role_create"),
+    path("<slug:slug>/candidatura/<int:pk>/ruoli/<int:role>/chiudi/", views.role_close, name="role_close"),
+    path("<slug:slug>/candidatura/<int:pk>/offerte/<int:offer>/", views.offer_answer, name="offer_answer"),
+    path("<slug:slug>/candidatura/<int:pk>/valutazione/", views.score, name="score"),
+    path("<slug:slug>/candidatura/<int:pk>/conflitto/", views.conflict, name="conflict"),
+    path("<slug:slug>/candidatura/<int:pk>/stato/", views.set_state, name="state"),
+    path("<slug:slug>/candidatura/<int:pk>/rendicontazione/", views.milestone_create, name="milestone_create"),
+]
