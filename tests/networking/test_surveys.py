@@ -201,7 +201,7 @@ def _rows(client, survey):
 def test_csv_export_of_an_anonymous_survey_never_says_who(client):
     survey, *questions = survey_with_every_kind()
     member = VerifiedMemberFactory(full_name="Giulia Rossi", email="giulia@soci.example")
-    _answer(survey, questions, member, words="=HYPERLINK(\"http://x\")", tools=(0, 2))
+    _answer(survey, questions, member, words='=HYPERLINK("http://x")', tools=(0, 2))
     client.force_login(StaffFactory())
 
     rows = _rows(client, survey)
@@ -210,7 +210,7 @@ def test_csv_export_of_an_anonymous_survey_never_says_who(client):
     assert "Giulia" not in text and "giulia@" not in text
     assert rows[0][:2] == ["Risposta", "Come lavora"]
     assert rows[1][3] == "Contratti; Formazione"
-    assert rows[1][-1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][-1] == '\'=HYPERLINK("http://x")'
 
 
 def test_csv_export_of_a_named_survey_names_who(client):
