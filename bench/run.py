@@ -141,7 +141,7 @@ def populate_directory():
     print("Putting half of the members in the directory (once)…", flush=True)
     seed_vocabulary()
     skills = list(Skill.objects.order_by("pk").values_list("pk", flat=True))
-    listed = list(Member.objects.extra(where=["id % 2 = 0"]).values_list("pk", flat=True))
+    listed = [pk for pk in Member.objects.values_list("pk", flat=True) if pk % 2 == 0]
     through = Member.skills.through
     through.objects.bulk_create(
         (through(member_id=pk, skill_id=skills[(pk * 7 + k) % len(skills)]) for pk in listed for k in (0, 1)),
