@@ -141,6 +141,10 @@ def contact(request, pk):
 @require_POST
 def block(request, pk):
     member = get_object_or_404(Member, pk=pk)
+    # Whom one can meet here: a directory member, or someone who wrote to you.
+    known = ContactMessage.objects.filter(sender=member, recipient=request.user).exists()
+    if not (known or permissions.can_see_profile(request.user, member)):
+        raise Http404
     if request.POST.get("azione") == "sblocca":
         services.unblock(request.user, member)
         messages.success(request, _("You have unblocked %(name)s.") % {"name": member.full_name})

@@ -164,3 +164,11 @@ def test_inbox_query_count_does_not_grow(client, django_assert_num_queries):
         ContactMessage.objects.create(sender=VerifiedMemberFactory(), recipient=recipient, body="Ciao")
     with django_assert_num_queries(7):
         client.get("/rete/messaggi/")
+
+
+def test_nobody_blocks_a_member_they_cannot_meet(client):
+    stranger = VerifiedMemberFactory()
+    client.force_login(VerifiedMemberFactory())
+
+    assert client.post(f"/rete/soci/{stranger.pk}/blocca/", {"azione": "blocca"}).status_code == 404
+    assert Block.objects.count() == 0
