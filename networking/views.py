@@ -141,20 +141,21 @@ def contact(request, pk):
 @require_POST
 def block(request, pk):
     member = get_object_or_404(Member, pk=pk)
-    # Whom one can meet here: a directory member, or someone who wrote to you.
+    if request.POST.get("azione") == "sblocca":
+        if not services.unblock(request.user, member):
+            raise Http404
+        messages.success(request, _("You have unblocked %(name)s.") % {"name": member.full_name})
+        return redirect("networking:inbox")
+    # One blocks whom one can meet here: a directory member, or someone who wrote to you.
     known = ContactMessage.objects.filter(sender=member, recipient=request.user).exists()
     if not (known or permissions.can_see_profile(request.user, member)):
         raise Http404
-    if request.POST.get("azione") == "sblocca":
-        services.unblock(request.user, member)
-        messages.success(request, _("You have unblocked %(name)s.") % {"name": member.full_name})
+    try:
+        services.block(request.user, member)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
-        try:
-            services.block(request.user, member)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("%(name)s can no longer send you messages.") % {"name": member.full_name})
+        messages.success(request, _("%(name)s can no longer send you messages.") % {"name": member.full_name})
     return redirect("networking:inbox")
 
 
