@@ -143,6 +143,7 @@ def seed_network(members, staff, *, now=None):
         TOOLS_QUESTIONS,
         opens_at=now - timedelta(days=10),
         closes_at=now + timedelta(days=30),
+        now=now,
     )
     lockdown = _survey(
         LOCKDOWN,
@@ -152,6 +153,7 @@ def seed_network(members, staff, *, now=None):
         LOCKDOWN_QUESTIONS,
         opens_at=now - timedelta(days=90),
         closes_at=now - timedelta(days=30),
+        now=now,
     )
     return {"project": project, "surveys": [tools, lockdown]}
 
@@ -183,12 +185,16 @@ def _message(listed):
         )
 
 
-def _survey(slug, title, description, questions, *, opens_at, closes_at):
+def _survey(slug, title, description, questions, *, opens_at, closes_at, now):
     survey, created = Survey.objects.get_or_create(
         slug=slug,
         defaults={"title": title, "description": description, "opens_at": opens_at, "closes_at": closes_at},
     )
     if not created:
+        if survey.closes_at <= now < closes_at:
+            # The open survey closed while the demo sat unused: it opens again.
+            survey.closes_at = closes_at
+            survey.save(update_fields=["closes_at"])
         return survey
     made = []
     for position, (kind, text, required, labels) in enumerate(questions, start=1):

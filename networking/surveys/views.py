@@ -44,7 +44,8 @@ def survey_list(request):
 @require_http_methods(["GET", "POST"])
 def survey_detail(request, slug):
     survey = _survey(request, slug)
-    questions = list(survey.questions.all())
+    # A choice question staff left without answers would be impossible to answer: left out.
+    questions = [q for q in survey.questions.prefetch_related("choices") if not q.has_choices or q.choices.all()]
     response = services.response_of(survey, request.user)
     initial = services.initial_answers(response) if response else {}
     may_answer = permissions.can_answer(request.user, survey)

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from members.enums import WorkMode
 from networking.surveys import services
-from networking.surveys.models import Answer, Response
+from networking.surveys.models import Answer, Response, Survey
 from tests.factories import MemberFactory, StaffFactory, VerifiedMemberFactory
-from tests.networking.factories import survey_with_every_kind
+from tests.networking.factories import QuestionFactory, survey_with_every_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +259,26 @@ def test_survey_list_query_count_does_not_grow(client, django_assert_num_queries
         survey_with_every_kind()
     with django_assert_num_queries(4):
         client.get("/questionari/")
+
+
+def test_choice_question_without_answers_is_left_out(client):
+    survey, *questions = survey_with_every_kind()
+    empty = QuestionFactory(survey=survey, text="Domanda senza risposte?")
+    client.force_login(VerifiedMemberFactory())
+
+    page = client.get(f"/questionari/{survey.slug}/").content.decode()
+    saved = client.post(f"/questionari/{survey.slug}/", _post(survey, *questions))
+
+    assert empty.text not in page
+    assert saved.status_code == 302
+
+
+def test_demo_survey_opens_again_when_time_closed_it():
+    from networking.demo import TOOLS, seed_network
+
+    seed_network([], None)
+    Survey.objects.filter(slug=TOOLS).update(closes_at=timezone.now() - timedelta(days=1))
+
+    seed_network([], None)
+
+    assert Survey.objects.get(slug=TOOLS).is_open()
