@@ -76,6 +76,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# `make bench` only (bench/): a bare baseline view at /bench/baseline/ (404 otherwise) and an
+# X-Bench-Queries header with the number of queries of each request. Never on in production.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "smartprogress.middleware.BenchQueryCountMiddleware")
+
 ROOT_URLCONF = "smartprogress.urls"
 WSGI_APPLICATION = "smartprogress.wsgi.application"
 
