@@ -167,17 +167,18 @@ def start_server(env):
     if WORKER_CLASS == "gthread":
         cmd += ["--threads", str(THREADS)]
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn stopped at start-up; see {log}")
         try:
-            urllib.request.urlopen(BASE + "/bench/baseline/", timeout=2)
+            urllib.request.urlopen(BASE + "/bench/baseline/", timeout=10)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet (URLError), or still loading (a timeout)
             time.sleep(0.3)
     server.terminate()
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log}")
+    server.wait(timeout=30)
+    raise SystemExit(f"gunicorn did not answer within 90 s; see {log}")
 
 
 def sign_in(email, password):
