@@ -149,7 +149,18 @@ def targets(env):
     ]
 
 
+def _port_taken():
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", PORT)) == 0
+
+
 def start_server(env):
+    if _port_taken():
+        raise SystemExit(
+            f"Something already listens on 127.0.0.1:{PORT} (a bench left running?): stop it or set BENCH_PORT."
+        )
     log = ROOT / "var" / "bench" / "gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -163,6 +174,8 @@ def start_server(env):
         WORKER_CLASS,
         "--backlog",
         "256",
+        # One control socket per user by default: two gunicorns on a machine would share it.
+        "--no-control-socket",
     ]
     if WORKER_CLASS == "gthread":
         cmd += ["--threads", str(THREADS)]
@@ -173,7 +186,8 @@ def start_server(env):
             raise SystemExit(f"gunicorn stopped at start-up; see {log}")
         try:
             urllib.request.urlopen(BASE + "/bench/baseline/", timeout=10)
-            return server
+            if procstat.children(server.pid):
+                return server
         except OSError:  # not listening yet (URLError), or still loading (a timeout)
             time.sleep(0.3)
     server.terminate()
