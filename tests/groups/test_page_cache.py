@@ -1,0 +1,124 @@
+"""The group page's stored participant count and its participant list cached in Redis never
+show stale data: every test writes, then reads back through the page."""
+
+import pytest
+
+from groups.enums import JoinPolicy, Role
+from groups.models import WorkingGroup
+from members.enums import Visibility
+from tests.factories import FacilitatorFactory, MembershipFactory, VerifiedMemberFactory, WorkingGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, group):
+    response = client.get(f"/gruppi/{group.slug}/")
+    assert response.status_code == 200
+    return response
+
+
+def _names(response):
+    return [row.full_name for row in response.context["participants"]]
+
+
+@pytest.fixture
+def reader(client):
+    person = VerifiedMemberFactory(full_name="Lettrice Fissa")
+    client.force_login(person)
+    return person
+
+
+def test_joining_and_leaving_show_at_once_in_name_and_count(client, reader):
+    group = WorkingGroupFactory(join_policy=JoinPolicy.OPEN)
+    MembershipFactory(group=group, member=VerifiedMemberFactory(full_name="Anna Prima", visibility="members"))
+    assert _page(client, group).context["participant_count"] == 1  # the list is now in Redis
+
+    client.post(f"/gruppi/{group.slug}/partecipa/")
+    page = _page(client, group)
+    assert page.context["participant_count"] == 2
+    assert "Lettrice Fissa" in _names(page)
+    assert "2 partecipanti" in page.content.decode()
+
+    client.post(f"/gruppi/{group.slug}/lascia/")
+    page = _page(client, group)
+    assert page.context["participant_count"] == 1
+    assert "Lettrice Fissa" not in _names(page)
+
+
+def test_a_renamed_or_hidden_participant_changes_the_cached_list(client, reader):
+    group = WorkingGroupFactory()
+    other = MembershipFactory(group=group, member=VerifiedMemberFactory(full_name="Bruno Vecchio")).member
+    assert _names(_page(client, group)) == ["Bruno Vecchio"]
+
+    other.full_name = "Bruno Nuovo"
+    other.save()
+    assert _names(_page(client, group)) == ["Bruno Nuovo"]
+
+    other.visibility = Visibility.PRIVATE
+    other.save(update_fields=["visibility"])
+    page = _page(client, group)
+    assert _names(page) == []
+    assert "Bruno" not in page.content.decode()
+    assert page.context["others_count"] == 1
+
+
+def test_a_member_who_leaves_the_cooperative_leaves_count_and_list(client, reader):
+    group = WorkingGroupFactory()
+    gone = MembershipFactory(group=group, member=VerifiedMemberFactory(full_name="Carla Uscente")).member
+    assert _page(client, group).context["participant_count"] == 1
+
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    page = _page(client, group)
+    assert page.context["participant_count"] == 0
+    assert _names(page) == []
+    assert WorkingGroup.objects.get(pk=group.pk).participant_count == 0
+
+
+def test_an_appointed_facilitator_shows_with_the_badge(client):
+    facilitator = FacilitatorFactory(member=VerifiedMemberFactory())
+    group = facilitator.group
+    row = MembershipFactory(group=group, member=VerifiedMemberFactory(full_name="Dario Nominato"))
+    client.force_login(facilitator.member)
+    before = _page(client, group)
+    assert [r.role for r in before.context["participants"] if r.full_name == "Dario Nominato"] == [Role.PARTICIPANT]
+
+    client.post(f"/gruppi/{group.slug}/partecipanti/{row.pk}/facilitatore/")
+    after = _page(client, group)
+    assert [r.role for r in after.context["participants"] if r.full_name == "Dario Nominato"] == [Role.FACILITATOR]
+
+
+def test_each_kind_of_reader_gets_its_own_list(client, reader):
+    group = WorkingGroupFactory()
+    for name, visibility in (("Ester Pubblica", "public"), ("Fabio Soci", "members"), ("Gina Riservata", "private")):
+        MembershipFactory(group=group, member=VerifiedMemberFactory(full_name=name, visibility=visibility))
+    facilitator = FacilitatorFactory(group=group, member=VerifiedMemberFactory(full_name="Hana Facilitatrice"))
+
+    assert sorted(_names(_page(client, group))) == ["Ester Pubblica", "Fabio Soci", "Hana Facilitatrice"]
+    client.logout()
+    assert _names(_page(client, group)) == ["Ester Pubblica"]
+    client.force_login(facilitator.member)
+    assert "Gina Riservata" in _names(_page(client, group))
+
+
+def test_a_private_participant_sees_themselves_but_others_do_not(client, reader):
+    group = WorkingGroupFactory()
+    MembershipFactory(group=group, member=VerifiedMemberFactory(full_name="Ivo Pubblico", visibility="public"))
+    hidden = MembershipFactory(
+        group=group, member=VerifiedMemberFactory(full_name="Lia Nascosta", visibility="private")
+    )
+    assert _names(_page(client, group)) == ["Ivo Pubblico"]
+
+    client.force_login(hidden.member)
+    assert sorted(_names(_page(client, group))) == ["Ivo Pubblico", "Lia Nascosta"]
+    client.force_login(reader)
+    assert _names(_page(client, group)) == ["Ivo Pubblico"]
+
+
+def test_signing_in_does_not_recount(client):
+    membership = MembershipFactory(member=VerifiedMemberFactory())
+    version = WorkingGroup.objects.get(pk=membership.group_id).participants_version
+
+    client.force_login(membership.member)  # saves last_login only
+
+    assert WorkingGroup.objects.get(pk=membership.group_id).participants_version == version
