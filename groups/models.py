@@ -82,7 +82,7 @@ class WorkingGroup(models.Model):
     # that changes it. The version moves with every such write: the participant list cached
     # in Redis is keyed by it, so a reader never gets a list older than the row it read.
     participant_count = models.PositiveIntegerField(_("participants"), default=0, editable=False)
-    participants_version = models.PositiveIntegerField(default=0, editable=False)
+    participants_version = models.PositiveIntegerField(_("version of the participant list"), default=0, editable=False)
 
     objects = WorkingGroupQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ write that changes who takes part, in the same transaction as the write."""
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from groups.models import Membership, WorkingGroup
+from groups.models import Meeting, Membership, WorkingGroup
 from members.models import Member
 
 # A member's save changes their groups' count or list only through these fields; a login
@@ -32,6 +32,11 @@ def _member_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def connect():
+    from groups import ics
+
+    # A personal feed holds the meetings of the member's groups that are not archived.
+    for model in (Meeting, Membership, WorkingGroup):
+        ics.feed_changes_with(model)
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="groups.recount.membership_saved")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="groups.recount.membership_deleted")
     post_save.connect(_member_saved, sender=Member, dispatch_uid="groups.recount.member_saved")

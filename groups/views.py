@@ -143,7 +143,12 @@ def group_detail(request, slug):
         "members_part": permissions.can_see_members_part(request.user),
         "open_polls": list(group.date_polls.open()),
         "documents": list(Document.objects.visible_to(request.user).filter(group=group)[:10]),
-        "proposals": list(group.proposals.public().order_by("-published_at", "-pk")[:PROPOSALS_ON_GROUP_PAGE]),
+        # The rows show title, state, date and supports: not the three texts, twice each, nor the search index.
+        "proposals": list(
+            group.proposals.public()
+            .only("pk", "group_id", "title", "state", "published_at", "support_count", "hidden_at")
+            .order_by("-published_at", "-pk")[:PROPOSALS_ON_GROUP_PAGE]
+        ),
         "can_manage": can_manage,
         "can_schedule": permissions.can_schedule(request.user, group, membership),
         "is_participant": permissions.is_participant(request.user, membership),
@@ -382,14 +387,18 @@ def calendar_feed(request, token):
     if len(token) < 20:
         raise Http404
     member = get_object_or_404(Member.objects.verified(), calendar_token=token)
-    meetings = (
-        Meeting.objects.of_member_groups(member)
-        .filter(group__archived_at=None)
-        .select_related("group")
-        .order_by("starts_at")
-    )
-    events = [ics.meeting_event(meeting) for meeting in meetings] + ics.personal_feed_events(member)
-    body = ics.calendar_of(sorted(events, key=lambda event: event.start), name="Smart in Progress")
+
+    def build():
+        meetings = (
+            Meeting.objects.of_member_groups(member)
+            .filter(group__archived_at=None)
+            .select_related("group")
+            .order_by("starts_at")
+        )
+        events = [ics.meeting_event(meeting) for meeting in meetings] + ics.personal_feed_events(member)
+        return ics.calendar_of(sorted(events, key=lambda event: event.start), name="Smart in Progress")
+
+    body = ics.cached_personal_feed(member, build)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workinggroup',
             name='participants_version',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='version of the participant list'),
         ),
         migrations.RunPython(count_participants, migrations.RunPython.noop),
     ]

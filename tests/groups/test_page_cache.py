@@ -6,7 +6,14 @@ import pytest
 from groups.enums import JoinPolicy, Role
 from groups.models import WorkingGroup
 from members.enums import Visibility
-from tests.factories import FacilitatorFactory, MembershipFactory, VerifiedMemberFactory, WorkingGroupFactory
+from tests.factories import (
+    CourseFactory,
+    FacilitatorFactory,
+    MeetingFactory,
+    MembershipFactory,
+    VerifiedMemberFactory,
+    WorkingGroupFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +129,72 @@ def test_signing_in_does_not_recount(client):
     client.force_login(membership.member)  # saves last_login only
 
     assert WorkingGroup.objects.get(pk=membership.group_id).participants_version == version
+
+
+# The personal calendar feed is cached in Redis; every write that changes it shows at once.
+
+
+def _feed(client, member):
+    response = client.get(f"/calendario/{member.ensure_calendar_token()}.ics")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_feed_follows_new_changed_and_cancelled_meetings(client, verified_member):
+    group = WorkingGroupFactory()
+    MembershipFactory(group=group, member=verified_member)
+    meeting = MeetingFactory(group=group, title="Primo incontro")
+    assert "Primo incontro" in _feed(client, verified_member)
+
+    MeetingFactory(group=group, title="Secondo incontro")
+    assert "Secondo incontro" in _feed(client, verified_member)
+
+    meeting.title = "Incontro spostato"
+    meeting.save()
+    body = _feed(client, verified_member)
+    assert "Incontro spostato" in body and "Primo incontro" not in body
+
+    meeting.delete()
+    assert "Incontro spostato" not in _feed(client, verified_member)
+
+
+def test_feed_follows_joining_leaving_and_archiving(client, verified_member, staff):
+    group = WorkingGroupFactory()
+    MeetingFactory(group=group, title="Incontro del gruppo")
+    assert "Incontro del gruppo" not in _feed(client, verified_member)
+
+    membership = MembershipFactory(group=group, member=verified_member)
+    assert "Incontro del gruppo" in _feed(client, verified_member)
+
+    client.force_login(staff)
+    client.post("/admin/groups/workinggroup/", {"action": "archive", "_selected_action": [group.pk]})
+    assert "Incontro del gruppo" not in _feed(client, verified_member)
+    client.post("/admin/groups/workinggroup/", {"action": "restore", "_selected_action": [group.pk]})
+    assert "Incontro del gruppo" in _feed(client, verified_member)
+
+    membership.delete()
+    assert "Incontro del gruppo" not in _feed(client, verified_member)
+
+
+def test_feed_follows_a_seat_taken_in_a_course(client, verified_member):
+    from training import services as training_services
+
+    course = CourseFactory(title="Corso di montaggio")
+    assert "Corso di montaggio" not in _feed(client, verified_member)
+
+    training_services.enrol(course, verified_member)
+    assert "Corso di montaggio" in _feed(client, verified_member)
+
+
+def test_feed_version_lost_from_redis_is_never_reused(client, verified_member):
+    from django.core.cache import cache
+
+    from groups import ics
+
+    group = WorkingGroupFactory()
+    MembershipFactory(group=group, member=verified_member)
+    MeetingFactory(group=group, title="Prima")
+    assert "Prima" in _feed(client, verified_member)
+    cache.delete(ics.FEED_VERSION_KEY)  # evicted, or Redis restarted without its data
+    MeetingFactory(group=group, title="Dopo")
+    assert "Dopo" in _feed(client, verified_member)
