@@ -198,6 +198,8 @@ def _bulk(wanted):
         )
         for n in range(wanted["courses"])
     )
+    # Bulk inserts send no signal: store the participant counts the signals would have kept.
+    WorkingGroup.objects.all().recount_participants()
     Session.objects.bulk_create(
         Session(
             course=course,

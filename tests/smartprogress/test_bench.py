@@ -97,3 +97,25 @@ def test_baseline_view_in_bench_mode_counts_its_queries_in_a_header(settings):
     response = Client().get("/bench/baseline/")
     assert response.status_code == 200
     assert response["X-Bench-Queries"] == "1"
+
+
+@pytest.mark.django_db
+def test_fill_makes_what_the_pages_need_with_stored_counts(settings, tmp_path):
+    from bench import fill
+    from groups.models import DateVote, Membership, WorkingGroup
+    from members.models import Member
+
+    settings.MEDIA_ROOT = tmp_path
+    wanted = {"members": 60, "group_size": 30, "voters": 10, "proposals": 5, "calls": 3, "courses": 3}
+
+    fill.fill(wanted)
+
+    assert fill.filled_with() == wanted
+    assert Member.objects.filter(email__endswith="@bench.example").count() == 60
+    big = WorkingGroup.objects.get(slug=fill.BIG_GROUP_SLUG)
+    # Bulk inserts send no signal: the fill recounts, so the stored count is the real one.
+    for group in WorkingGroup.objects.all():
+        assert group.participant_count == Membership.objects.taking_part().filter(group=group).count()
+    assert big.participant_count >= 30
+    assert DateVote.objects.filter(slot__poll__group=big).values("member").distinct().count() == 10
+    assert Member.objects.get(email=fill.READER_EMAIL).emailaddress_set.filter(verified=True).exists()
