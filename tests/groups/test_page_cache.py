@@ -1,13 +1,18 @@
 """The group page's stored participant count and its participant list cached in Redis never
 show stale data: every test writes, then reads back through the page."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from groups.enums import JoinPolicy, Role
 from groups.models import WorkingGroup
 from members.enums import Visibility
 from tests.factories import (
     CourseFactory,
+    DocumentFactory,
     FacilitatorFactory,
     MeetingFactory,
     MembershipFactory,
@@ -198,3 +203,66 @@ def test_feed_version_lost_from_redis_is_never_reused(client, verified_member):
     cache.delete(ics.FEED_VERSION_KEY)  # evicted, or Redis restarted without its data
     MeetingFactory(group=group, title="Dopo")
     assert "Dopo" in _feed(client, verified_member)
+
+
+# Fragments cached under a digest of what they show (smartprogress/templatetags/fragments.py):
+# a write shows at once, with no invalidation.
+
+
+def test_group_cards_show_a_changed_group_count_and_next_meeting_at_once(client, reader):
+    group = WorkingGroupFactory(summary="Il primo riassunto.")
+    assert "Il primo riassunto." in client.get("/gruppi/").content.decode()
+
+    group.summary = "Il riassunto nuovo."
+    group.save()
+    MembershipFactory(group=group)
+    MeetingFactory(group=group)
+    for path in ("/gruppi/", "/"):
+        page = client.get(path).content.decode()
+        assert "Il riassunto nuovo." in page and "Il primo riassunto." not in page
+        assert "1 partecipante" in page
+        assert "prossimo incontro" in page
+
+
+def test_group_cards_follow_the_readers_time_zone(client):
+    group = WorkingGroupFactory()
+    MeetingFactory(
+        group=group,
+        starts_at=timezone.make_aware(datetime(2030, 5, 6, 18, 30), ZoneInfo("Europe/Rome")),
+        ends_at=timezone.make_aware(datetime(2030, 5, 6, 20, 30), ZoneInfo("Europe/Rome")),
+    )
+    assert "6 maggio 2030, 18:30" in client.get("/gruppi/").content.decode()
+    far = VerifiedMemberFactory(time_zone="America/New_York")
+    client.force_login(far)
+    assert "6 maggio 2030, 12:30" in client.get("/gruppi/").content.decode()
+
+
+def test_documents_list_shows_a_renamed_or_restricted_document_at_once(client):
+    document = DocumentFactory(title="Verbale vecchio", visibility="public")
+    assert "Verbale vecchio" in client.get("/documenti/").content.decode()
+
+    document.title = "Verbale nuovo"
+    document.save()
+    page = client.get("/documenti/").content.decode()
+    assert "Verbale nuovo" in page and "Verbale vecchio" not in page
+
+    document.visibility = "members"
+    document.save()
+    assert "Verbale nuovo" not in client.get("/documenti/").content.decode()
+
+
+def test_meeting_list_shows_a_changed_or_cancelled_meeting_at_once(client):
+    meeting = MeetingFactory(title="Incontro di maggio")
+    path = f"/gruppi/{meeting.group.slug}/incontri/"
+    assert "Incontro di maggio" in client.get(path).content.decode()
+
+    meeting.title = "Incontro di giugno"
+    meeting.location = "Bologna, via Indipendenza 1"
+    meeting.save()
+    page = client.get(path).content.decode()
+    assert "Incontro di giugno" in page and "Incontro di maggio" not in page
+    assert "Bologna, via Indipendenza 1" in page
+
+    meeting.status = "cancelled"
+    meeting.save()
+    assert "Incontro di giugno" not in client.get(path).content.decode()
