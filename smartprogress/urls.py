@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import views as group_views
 from members import views as member_views
+from notifications import views as notification_views
 from smartprogress import views
 
 # The admin signs in through allauth, so its login has the same rate limits.
@@ -24,7 +25,9 @@ urlpatterns = [
     path("bandi/", include("calls.urls")),
     path("formazione/", include("training.urls")),
     path("rete/", group_views.section, {"theme": "networking"}, name="networking_home"),
-    path("profilo/preferenze/", include("notifications.urls")),
+    path("", include("notifications.urls")),
+    # Outside the app's namespace: the address goes into e-mail headers, keep it short.
+    path("disiscrizione/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("profilo/", include("members.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,8 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from groups import ics
+        from training import digest
         from training.calendar import member_sessions
 
         ics.add_to_personal_feed(member_sessions)
+        digest.register()
