@@ -16,10 +16,12 @@ MEETINGS_AHEAD = timedelta(days=14)
 
 
 def _groups_of(members):
-    """{member id: set of the ids of the groups they take part in}: one query."""
+    """{member id: set of the ids of the groups they take part in}: one query. The rule of
+    Membership.objects.taking_part(), with the member's half asked of the members already
+    loaded (is_verified_member, its Python twin): the subquery costs a second per chunk."""
+    verified = [m.pk for m in members if m.is_verified_member]
     groups = defaultdict(set)
-    rows = Membership.objects.taking_part().filter(member__in=[m.pk for m in members]).values_list("member", "group")
-    for member_id, group_id in rows:
+    for member_id, group_id in Membership.objects.active().filter(member__in=verified).values_list("member", "group"):
         groups[member_id].add(group_id)
     return groups
 

@@ -15,14 +15,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from notifications import registry
 from notifications.enums import DigestFrequency
 from notifications.models import DigestRun, OutboxEmail, Preferences
-from notifications.services import DIGEST, _publish, make_message, unsubscribe_headers
+from notifications.services import DIGEST, AnyReader, _publish, make_message, personal, unsubscribe_headers
 
 DIGEST_CHUNK = 1000
 # Digests go out from this hour of the member's own morning.
@@ -110,6 +110,41 @@ def build_sections(members, since_by_member):
     return found
 
 
+def _fingerprint(value):
+    """What a rendered digest depends on, to tell apart digests that read the same."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _fingerprint(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_fingerprint(item) for item in value)
+    if isinstance(value, models.Model):
+        return (value._meta.label, value.pk, getattr(value, "is_new", None))
+    return repr(value)
+
+
+def render_digests(members, sections):
+    """{member id: (subject, text, html)}. Members of the same groups, sectors and interests
+    read the same digest but for their name: each distinct digest is rendered once per
+    language and time zone, with a stand-in for the name put in afterwards."""
+    rendered, found = {}, {}
+    for member in members:
+        if not sections[member.pk]:
+            continue
+        key = (
+            member.language,
+            member.time_zone,
+            tuple((section.key, _fingerprint(items)) for section, items in sections[member.pk]),
+        )
+        if key not in rendered:
+            rendered[key] = render_digest(_StandIn(member), sections[member.pk])
+        found[member.pk] = personal(rendered[key], member)
+    return found
+
+
+class _StandIn(AnyReader):
+    def __init__(self, member):
+        self.language, self.time_zone = member.language, member.time_zone
+
+
 def render_digest(member, sections):
     context = {
         "member": member,
@@ -171,12 +206,13 @@ def _send_digests(first, last, now):
         for member in due
     }
     sections = build_sections(due, since_by_member)
+    rendered = render_digests(due, sections)
     emails, runs = [], []
     for member in due:
         run = DigestRun(member=member, period=periods[member.pk])
         runs.append(run)
-        if sections[member.pk]:
-            subject, text, html = render_digest(member, sections[member.pk])
+        if member.pk in rendered:
+            subject, text, html = rendered[member.pk]
             email = OutboxEmail(
                 recipient=member,
                 to=member.email,
