@@ -7,6 +7,7 @@ class CallsConfig(AppConfig):
     verbose_name = _("Funding calls")
 
     def ready(self):
-        from calls import digest
+        from calls import digest, kinds
 
+        kinds.register()
         digest.register()

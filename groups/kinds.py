@@ -14,6 +14,10 @@ MEETING_MOVED = "groups.meeting_moved"
 MEETING_CANCELLED = "groups.meeting_cancelled"
 POLL_CREATED = "groups.poll_created"
 POLL_CLOSED = "groups.poll_closed"
+# To the authors: the staff's decision on their proposal. Always e-mailed.
+PROPOSAL_DECISION = "proposals.decision"
+# To authors and supporters: an official answer or a progress update.
+PROPOSAL_NEWS = "proposals.news"
 
 
 def participants(group_id):
@@ -34,7 +38,28 @@ def _poll_url(poll):
     return reverse("groups:poll", args=[poll.group.slug, poll.pk])
 
 
+def _proposal_url(proposal):
+    return reverse("proposals:detail", args=[proposal.pk])
+
+
 def register():
+    register_kind(
+        NotificationKind(
+            key=PROPOSAL_DECISION,
+            label=_("A decision on my proposal"),
+            template="groups/proposals/email/published",
+            url=_proposal_url,
+            email_optional=False,
+        )
+    )
+    register_kind(
+        NotificationKind(
+            key=PROPOSAL_NEWS,
+            label=_("An answer or progress on a proposal I wrote or support"),
+            template="groups/proposals/email/answered",
+            url=_proposal_url,
+        )
+    )
     register_kind(
         NotificationKind(
             key=MEETING_CREATED,

@@ -32,12 +32,15 @@ class NotificationKind:
     # The e-mail's templates: <template>_subject.txt, _message.txt (and optionally
     # _message.html). The subject is also the text of the in-portal notification.
     template: str
-    # obj -> a queryset of members concerned (the same rule as the pages: whoever may not
-    # see the page is not in it). Resolved when the event is fanned out, a few seconds later.
-    audience: Callable
-    context: Callable
+    # obj -> the page the notification links to.
     url: Callable
-    # False for what cannot wait for a digest or be refused (a time-limited offer).
+    # For events fanned out to many (services.announce): obj -> a queryset of the members
+    # concerned (the same rule as the page: whoever may not see it is not in it), resolved
+    # when the event is fanned out, and obj -> the templates' context. Kinds sent to a few
+    # named people (services.notify) need neither.
+    audience: Callable | None = None
+    context: Callable | None = None
+    # False for what cannot be refused: a decision about the member, a time-limited offer.
     email_optional: bool = True
 
 

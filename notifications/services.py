@@ -320,6 +320,35 @@ def announce(kind_key, target, *, actor=None):
     return event
 
 
+def notify(members, kind_key, target, context, *, template=None):
+    """Tell a few named people (the authors of a proposal, a candidacy's team) now, in the
+    caller's transaction: a notification each and, unless they turned the kind off, an
+    e-mail. `template` overrides the kind's own (one kind, several messages)."""
+    kind = registry.kind(kind_key)
+    if kind is None:
+        raise LookupError(f"Unknown notification kind {kind_key!r}: register it in the app's AppConfig.ready")
+    template = template or kind.template
+    url = kind.url(target)
+    members = list(members)
+    preferences = {p.member_id: p for p in Preferences.objects.filter(member__in=[m.pk for m in members])}
+    for member in members:
+        subject, text, html = make_message(
+            template, {"member": member, **context}, language=member.language, time_zone=member.time_zone
+        )
+        Notification.objects.create(member=member, kind=kind.key, text=subject, url=url)
+        member_preferences = preferences.get(member.pk)
+        if member_preferences is None or member_preferences.wants_email(kind):
+            store_email(
+                to=member.email,
+                recipient=member,
+                kind=template,
+                subject=subject,
+                text=text,
+                html=html,
+                headers=unsubscribe_headers(member, kind.key) if kind.email_optional else None,
+            )
+
+
 def fan_out_event(event_id, *, chunk_size=FAN_OUT_CHUNK):
     """Write the event's notifications and e-mails, one chunk of members per transaction."""
     chunks = 0

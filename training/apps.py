@@ -8,8 +8,9 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from groups import ics
-        from training import digest
+        from training import digest, kinds
         from training.calendar import member_sessions
 
         ics.add_to_personal_feed(member_sessions)
+        kinds.register()
         digest.register()
