@@ -1,9 +1,14 @@
 """Events fan out to exactly the members concerned: one notification each, one e-mail each
 unless turned off, rendered once per language, idempotent and resumable."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,6 +20,7 @@ from notifications.models import Event, Notification, OutboxEmail, Preferences
 from tests.factories import FacilitatorFactory, MembershipFactory, VerifiedMemberFactory
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _meeting(group, actor, title="Incontro dell'autunno"):
@@ -139,3 +145,47 @@ def test_fan_out_of_an_event_whose_object_is_gone_finishes_quietly():
     notifications.fan_out_pending()
 
     assert (Notification.objects.count(), Event.objects.get().done_at is not None) == (0, True)
+
+
+KILLED_HALF_WAY = """
+import os, signal, django
+django.setup()
+from django.db import transaction
+from notifications import services
+assert services._fan_out_chunk({event}, 2)  # one chunk written and committed
+with transaction.atomic():
+    services._fan_out_chunk({event}, 2)  # the second one written, never committed:
+    os.kill(os.getpid(), signal.SIGKILL)  # the worker is killed half way
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_half_way_through_a_fan_out_leaves_the_rest_to_the_next_run():
+    facilitator, members = _group(5)
+    _meeting(facilitator.group, facilitator.member)  # autocommit: fanned out at once here…
+    Notification.objects.all().delete()
+    OutboxEmail.objects.all().delete()
+    Event.objects.update(fanned_out_to=0, done_at=None)  # …so start it again, as if not yet
+    event = Event.objects.get()
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "smartprogress.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+
+    worker = subprocess.run(
+        [sys.executable, "-c", KILLED_HALF_WAY.format(event=event.pk)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert worker.returncode == -9, worker.stderr
+    assert Notification.objects.count() == 2
+    notifications.fan_out_pending()
+    assert sorted(Notification.objects.values_list("member", flat=True)) == sorted(m.pk for m in members)
+    assert sorted(OutboxEmail.objects.values_list("recipient", flat=True)) == sorted(m.pk for m in members)
