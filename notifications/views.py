@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,10 +47,12 @@ def notification_list(request):
     return render(request, "notifications/notification_list.html", {"page": page, "unread": unread})
 
 
-@login_required
 def bell(request):
     """The unread count, asked by every page after it loads (htmx): the pages themselves
-    run no query for it."""
+    run no query for it. A session that ended meanwhile gets nothing to swap in (204), not
+    the log-in page inside the menu."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     unread = Notification.objects.unread().filter(member=request.user).count()
     return render(request, "notifications/bell.html", {"unread": unread})
 

@@ -84,6 +84,7 @@ def test_mark_all_read_touches_only_mine_and_never_redirects_away(client, member
 def test_notification_pages_need_login(client):
     assert client.get("/notifiche/").status_code == 302
     assert client.post("/notifiche/lette/").status_code == 302
+    assert client.get("/notifiche/campanella/").status_code == 204
 
 
 def test_preferences_save_kinds_digest_and_consent_date(client, member):
