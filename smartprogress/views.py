@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -49,7 +50,7 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "privacy.html")
+    return render(request, "privacy.html", {"unconfirmed_days": settings.UNCONFIRMED_ACCOUNT_DAYS})
 
 
 def favicon(request):
