@@ -17,7 +17,7 @@ from members import privacy, services
 from members.enums import MemberStatus
 from members.models import ActionLog, Member
 from notifications.models import OutboxEmail
-from tests.crawl import crawl, demo_world
+from tests.crawl import crawl, demo_world, shape
 from tests.factories import (
     PASSWORD,
     CommentFactory,
@@ -99,7 +99,12 @@ def _queries_of_export(client, member):
 
 
 def test_export_queries_do_not_grow_with_rows(client):
-    assert _queries_of_export(client, _busy_member(1)) == _queries_of_export(client, _busy_member(4))
+    one, many = _queries_of_export(client, _busy_member(1)), _queries_of_export(client, _busy_member(4))
+
+    assert one == many
+    # The session and the account, one query per kind of row (and per many-to-many of the
+    # account): bounded by the registry, whatever the rows.
+    assert one <= len(privacy.relations()) + 10
 
 
 def test_erasure_wrong_password_erases_nothing(client, verified_member):
@@ -211,3 +216,11 @@ def test_privacy_page_explains_export_erasure_and_retention(client, settings):
 
     assert "Cancellato 14 giorni dopo la registrazione." in html
     assert "ex socio/a" in html
+
+
+def test_the_privacy_pages_are_linked_from_the_profile_and_every_footer(client, verified_member):
+    client.force_login(verified_member)
+
+    reached = {shape(visit.url) for visit in crawl(client, "/profilo/") if visit.status == 200}
+
+    assert {"profilo/dati/", "profilo/dati/scarica/", "profilo/elimina/", "privacy/"} - reached == set()
