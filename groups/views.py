@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import ics, permissions, services
-from groups.enums import Answer, GroupTheme, MembershipState, PollStatus
+from groups.enums import Answer, MembershipState, PollStatus
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
 from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
@@ -190,15 +190,6 @@ def appoint(request, slug, pk):
     if services.appoint_facilitator(membership, actor=request.user):
         messages.success(request, _("%(member)s is now a facilitator.") % {"member": membership.member})
     return redirect("groups:participants" if request.POST.get("from") == "participants" else "groups:detail", slug)
-
-
-def section(request, theme):
-    """The landing of a theme's area (/bandi/, /formazione/, /rete/): its working group
-    first; the calls, courses and directory join it as their apps arrive."""
-    if theme not in GroupTheme.values:
-        raise Http404
-    groups = WorkingGroup.objects.active().filter(theme=theme).prefetch_related("prompts")
-    return render(request, "groups/section.html", {"groups": groups, "theme": GroupTheme(theme)})
 
 
 # Meetings

@@ -56,3 +56,24 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("Only the staff and the facilitators of my groups")
     MEMBERS = "members", _("Verified members")
     PUBLIC = "public", _("Everyone, visitors included")
+
+
+class WorkMode(models.TextChoices):
+    """How a member works with Smart: the R&D group compares the needs of the two (surveys)."""
+
+    ALONE = "alone", _("I work alone")
+    WITH_WORKERS = "with_workers", _("I manage projects with other workers")
+
+
+class DirectoryField(models.TextChoices):
+    """The parts of a profile a member may choose to show in the member directory.
+    Each is a `shows_<value>` flag on Member."""
+
+    REGION = "region", _("Region")
+    SECTORS = "sectors", _("Activity sectors")
+    SKILLS = "skills", _("Skills")
+    BIO = "bio", _("Short bio")
+    OFFERS = "offers", _("What I offer")
+    LOOKS_FOR = "looks_for", _("What I am looking for")
+    GROUPS = "groups", _("My working groups")
+    PROJECTS = "projects", _("My common projects")

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from members.directory import refresh_directory_text
+from members.enums import DirectoryField, Visibility
 from members.models import Member, Sector, Skill
 from members.validators import normalise_membership_number, validate_membership_number
 
@@ -63,17 +65,71 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Hold Ctrl (or Cmd on a Mac) to choose more than one."),
     )
 
+    shown = forms.MultipleChoiceField(
+        label=_("What the directory shows besides your name"),
+        choices=DirectoryField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only verified members see the directory. Nothing you leave unticked is shown or searchable."),
+    )
+
     class Meta:
         model = Member
-        fields = ["full_name", "language", "time_zone", "visibility", "region", "bio", "sectors", "skills"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"bio": _("A few lines about your work, at most 1000 characters.")}
+        fields = [
+            "full_name",
+            "language",
+            "time_zone",
+            "visibility",
+            "region",
+            "work_mode",
+            "bio",
+            "offers",
+            "looks_for",
+            "sectors",
+            "skills",
+            "in_directory",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "offers": forms.Textarea(attrs={"rows": 3}),
+            "looks_for": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "bio": _("A few lines about your work, at most 1000 characters."),
+            "offers": _("What you can do for other members or bring to a common project."),
+            "looks_for": _("Collaborations, skills or contacts you are looking for."),
+            "in_directory": _("Verified members can find you by name, skill, sector and region, and write to you."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shown"].initial = [field for field in DirectoryField.values if self.instance.shows(field)]
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"].strip()
         if not name:
             raise ValidationError(_("Please write your name."), code="required")
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("in_directory") and cleaned.get("visibility") == Visibility.PRIVATE:
+            self.add_error(
+                "in_directory",
+                _("To appear in the directory, let at least the verified members see your name and profile."),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        member = super().save(commit=False)
+        shown = set(self.cleaned_data.get("shown") or ())
+        for field in DirectoryField.values:
+            setattr(member, f"shows_{field}", field in shown)
+        if commit:
+            member.save()
+            self.save_m2m()
+            refresh_directory_text(member)
+        return member
 
 
 class RosterUploadForm(forms.Form):

@@ -1,5 +1,5 @@
 """Who matches these skills: verified members who chose to be findable, best match first.
-Used by the calls' open roles and, later, by the member directory's searches."""
+Used by the calls' open roles and by the common projects of the network."""
 
 from django.db.models import Count, Q
 
@@ -23,6 +23,23 @@ def members_with_skills(skills, *, viewer, exclude=(), limit=10):
         .exclude(visibility=Visibility.PRIVATE)
         .exclude(pk__in=[getattr(member, "pk", member) for member in exclude])
         .filter(skills__in=skill_ids)
+        .annotate(matched_skills=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
+        .order_by("-matched_skills", "full_name", "pk")
+    )
+    return list(found[:limit])
+
+
+def directory_members_with_skills(skills, *, exclude=(), limit=10):
+    """Members of the directory who show at least one of `skills` among their skills, with
+    `matched_skills`, most matches first. A member outside the directory, or who keeps their
+    skills hidden, is never suggested: the suggestion would reveal what they did not show."""
+    skill_ids = [getattr(skill, "pk", skill) for skill in skills]
+    if not skill_ids:
+        return []
+    found = (
+        Member.objects.in_directory()
+        .filter(shows_skills=True, skills__in=skill_ids)
+        .exclude(pk__in=[getattr(member, "pk", member) for member in exclude])
         .annotate(matched_skills=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
         .order_by("-matched_skills", "full_name", "pk")
     )

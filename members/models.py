@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.enums import Language, MemberStatus, Region, Visibility
+from members.enums import DirectoryField, Language, MemberStatus, Region, Visibility, WorkMode
 from members.validators import validate_membership_number
 
 
@@ -66,6 +66,11 @@ class MemberQuerySet(models.QuerySet):
                 allowed |= models.Q(visibility=Visibility.MEMBERS)
         return self.filter(allowed)
 
+    def in_directory(self):
+        """Who appears in the member directory: verified members who chose to, and who let
+        verified members see their name (a private profile never shows, whatever the flag)."""
+        return self.verified().filter(in_directory=True).exclude(visibility=Visibility.PRIVATE)
+
 
 class MemberManager(BaseUserManager.from_queryset(MemberQuerySet)):
     use_in_migrations = True
@@ -116,6 +121,29 @@ class Member(AbstractBaseUser, PermissionsMixin):
     visibility = models.CharField(
         _("who can see my name and profile"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
+    work_mode = models.CharField(
+        _("how I work with Smart"),
+        max_length=16,
+        choices=WorkMode.choices,
+        blank=True,
+        help_text=_("Used only to compare the needs of people who work in different ways, in survey results."),
+    )
+    offers = models.TextField(_("what I offer"), max_length=1000, blank=True)
+    looks_for = models.TextField(_("what I am looking for"), max_length=1000, blank=True)
+    in_directory = models.BooleanField(_("appear in the member directory"), default=False)
+    # Which parts of the profile the directory shows: nothing but the name unless chosen.
+    shows_region = models.BooleanField(_("show my region"), default=False)
+    shows_sectors = models.BooleanField(_("show my activity sectors"), default=False)
+    shows_skills = models.BooleanField(_("show my skills"), default=False)
+    shows_bio = models.BooleanField(_("show my short bio"), default=False)
+    shows_offers = models.BooleanField(_("show what I offer"), default=False)
+    shows_looks_for = models.BooleanField(_("show what I am looking for"), default=False)
+    shows_groups = models.BooleanField(_("show my working groups"), default=False)
+    shows_projects = models.BooleanField(_("show my common projects"), default=False)
+    # What the directory's full-text search reads: the name and only the fields shown, so a
+    # search never finds anybody by a field they keep hidden. Written by
+    # members.directory.refresh_directory_text whenever the profile changes.
+    directory_text = models.TextField(_("directory search text"), blank=True, editable=False)
     calendar_token = models.CharField(_("calendar token"), max_length=43, blank=True, db_index=True)
     is_staff = models.BooleanField(_("staff"), default=False, help_text=_("May use the administration."))
     is_active = models.BooleanField(_("active"), default=True)
@@ -168,6 +196,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def renew_calendar_token(self):
         self.calendar_token = secrets.token_urlsafe(32)
         self.save(update_fields=["calendar_token"])
+
+    def shows(self, field):
+        """Whether the directory shows `field` (a DirectoryField value) of this member."""
+        return getattr(self, f"shows_{DirectoryField(field).value}")
 
     @property
     def may_request_verification(self):

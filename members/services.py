@@ -394,6 +394,14 @@ def erase_member(member, *, actor):
     member.refusal_reason = ""
     member.bio = ""
     member.region = ""
+    member.work_mode = ""
+    member.offers = ""
+    member.looks_for = ""
+    member.directory_text = ""
+    # Out of the directory, every part of the profile hidden.
+    for field in Member._meta.concrete_fields:
+        if field.name == "in_directory" or field.name.startswith("shows_"):
+            setattr(member, field.name, False)
     member.calendar_token = ""
     # "Everyone": what stays of them reads "ex socio/a" instead of "a member".
     member.visibility = Visibility.PUBLIC

@@ -304,6 +304,7 @@ CELERY_BEAT_SCHEDULE = {
 PROPOSAL_MODERATION_ALERT_HOURS = env_int("PROPOSAL_MODERATION_ALERT_HOURS", 48)
 PROPOSALS_PER_HOUR = env_int("PROPOSALS_PER_HOUR", 5)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
+MESSAGES_PER_HOUR = env_int("MESSAGES_PER_HOUR", 10)
 
 # Security. Production (DEBUG off) is HTTPS-only unless HTTPS=false, which is
 # meant for a production-like run on one machine (make up).

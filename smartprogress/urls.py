@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from groups import views as group_views
 from members import views as member_views
 from smartprogress import views
 
@@ -23,7 +22,8 @@ urlpatterns = [
     path("", include("groups.proposals.urls")),
     path("bandi/", include("calls.urls")),
     path("formazione/", include("training.urls")),
-    path("rete/", group_views.section, {"theme": "networking"}, name="networking_home"),
+    path("rete/", include("networking.urls")),
+    path("questionari/", include("networking.surveys.urls")),
     path("profilo/preferenze/", include("notifications.urls")),
     path("profilo/", include("members.urls")),
     path("account/", include("allauth.urls")),

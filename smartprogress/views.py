@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from groups.models import Meeting, Membership, WorkingGroup
 from groups.proposals.enums import CoAuthorState
 from groups.proposals.models import CoAuthor, Proposal
+from networking.models import CommonProject
 from notifications.services import PUBLISH_TRANSPORT_OPTIONS
 from smartprogress.celery import app as celery_app
 from training.models import Enrolment
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 DASHBOARD_MEETINGS = 5
 DASHBOARD_PROPOSALS = 10
+DASHBOARD_PROJECTS = 5
 
 
 def home(request):
@@ -44,6 +46,12 @@ def home(request):
             "invitations": CoAuthor.objects.filter(
                 member=member, state=CoAuthorState.INVITED, proposal__group__archived_at=None
             ).select_related("proposal", "proposal__group"),
+            # One query: the member's skills are a subquery.
+            "projects_for_me": CommonProject.objects.needing_skills_of(member).order_by("-created_at", "-pk")[
+                :DASHBOARD_PROJECTS
+            ]
+            if member.is_verified_member
+            else [],
         }
         return render(request, "dashboard.html", context)
     return render(request, "home.html", {"groups": groups})

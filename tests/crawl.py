@@ -190,7 +190,38 @@ def demo_world():
     }
     _training_world(people)
     _proposals(training, people, co_author=people_in_groups[2])
+    _network_world(people)
     return people
+
+
+def _network_world(people):
+    """The network as the demo seeds it: F, P and two more members in the directory with
+    skills (P wrote to F and is interested in a project by one of the others, whose
+    collaborator is the other one), an open survey P answered and a closed one with results."""
+    from members.models import Skill
+    from members.vocabulary import seed_vocabulary
+    from networking.demo import seed_network
+    from networking.surveys import services as surveys
+    from networking.surveys.enums import QuestionKind
+    from tests.factories import VerifiedMemberFactory
+
+    seed_vocabulary()
+    listed = [people["F"], people["P"], VerifiedMemberFactory(), VerifiedMemberFactory()]
+    for member, skills in zip(listed, (["fotografia"], ["montaggio-video"], ["fotografia"], ["grafica"]), strict=True):
+        member.skills.add(*Skill.objects.filter(slug__in=skills))
+    tools = seed_network(listed, people["S"])["surveys"][0]
+    answers = {}
+    for question in tools.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        if question.kind == QuestionKind.SINGLE:
+            answers[question] = choices[0]
+        elif question.kind == QuestionKind.MULTIPLE:
+            answers[question] = choices[:2]
+        elif question.kind == QuestionKind.SCALE:
+            answers[question] = 3
+        else:
+            answers[question] = "Più occasioni di incontro."
+    surveys.answer_survey(tools, people["P"], answers)
 
 
 def _training_world(people):

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
-def _spend(member, kind, limit):
+def spend(member, kind, limit):
+    """Count one more `kind` by `member` this hour; False once past `limit`. Used for messages too."""
     key = f"limit:{kind}:{member.pk}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     try:
@@ -24,7 +25,7 @@ def _spend(member, kind, limit):
 
 def spend_proposal(member):
     limit = settings.PROPOSALS_PER_HOUR
-    if not _spend(member, "proposals", limit):
+    if not spend(member, "proposals", limit):
         raise ValidationError(
             _("You have reached the limit of %(count)d new proposals an hour: try again a little later.")
             % {"count": limit},
@@ -34,7 +35,7 @@ def spend_proposal(member):
 
 def spend_comment(member):
     limit = settings.COMMENTS_PER_HOUR
-    if not _spend(member, "comments", limit):
+    if not spend(member, "comments", limit):
         raise ValidationError(
             _("You have reached the limit of %(count)d comments an hour: try again a little later.") % {"count": limit},
             code="too_many",

@@ -184,7 +184,7 @@ def test_dashboard_queries_constant_and_shows_my_proposals_with_their_states(cli
     client.force_login(member)
     proposal_in(S.DRAFT, group=membership.group, author=member)
     client.get("/")
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(9) as few:
         client.get("/")
     for state in (S.SUBMITTED, S.REJECTED, S.PUBLISHED):
         proposal_in(state, group=membership.group, author=member)

@@ -32,6 +32,19 @@ MEMBER_FIELDS = {
     "is_staff": "set to false",
     "is_active": "set to false",
     "date_joined": "kept",
+    "work_mode": "emptied",
+    "offers": "emptied",
+    "looks_for": "emptied",
+    "in_directory": "set to false",
+    "shows_region": "set to false",
+    "shows_sectors": "set to false",
+    "shows_skills": "set to false",
+    "shows_bio": "set to false",
+    "shows_offers": "set to false",
+    "shows_looks_for": "set to false",
+    "shows_groups": "set to false",
+    "shows_projects": "set to false",
+    "directory_text": "emptied",
 }
 
 

@@ -41,6 +41,11 @@ from groups.models import DatePoll, Document, Meeting, Membership, WorkingGroup
 from groups.proposals import permissions as proposal_permissions
 from groups.proposals.models import Comment, Proposal, ProposalAttachment
 from members.enums import MemberStatus
+from members.models import Member
+from networking import permissions as network_permissions
+from networking.models import CommonProject, ContactMessage, ProjectInterest
+from networking.surveys import permissions as survey_permissions
+from networking.surveys.models import Survey
 from tests.crawl import LOGIN, demo_world
 from tests.factories import MembershipFactory, VerifiedMemberFactory
 from training import permissions as training_permissions
@@ -203,6 +208,42 @@ def sees_document(person, document):
     return Document.objects.visible_to(person).filter(pk=document.pk).exists()
 
 
+def uses_network(person, obj):
+    return network_permissions.can_use_network(person)
+
+
+def sees_profile(person, member):
+    """The directory is for verified members and staff: their own profile too."""
+    return uses_network(person, member) and network_permissions.can_see_profile(person, member)
+
+
+def writes_to(person, member):
+    return network_permissions.can_write_to(person, member)
+
+
+def knows_member(person, member):
+    """May block them: they are in the directory for the reader, or wrote to the reader."""
+    if not uses_network(person, member):
+        return False
+    wrote = ContactMessage.objects.filter(sender=member, recipient=person).exists()
+    return wrote or sees_profile(person, member)
+
+
+def project_author(person, obj):
+    project = obj.project if isinstance(obj, ProjectInterest) else obj
+    return network_permissions.is_author(person, project)
+
+
+def sees_survey(person, survey):
+    if not survey_permissions.can_see_survey(person):
+        return False
+    return person.is_staff or Survey.objects.published().filter(pk=survey.pk).exists()
+
+
+def sees_results(person, survey):
+    return sees_survey(person, survey) and survey_permissions.can_see_results(person, survey)
+
+
 def either(*rules):
     return lambda person, obj: any(rule(person, obj) for rule in rules)
 
@@ -342,6 +383,24 @@ def trainer_proposals(world):
     return [({"pk": p.pk}, p) for p in TrainerProposal.objects.order_by("pk")]
 
 
+def members(world):
+    listed = _first(Member.objects.filter(in_directory=True), 2)
+    return [({"pk": m.pk}, m) for m in [*listed, world["P"], world["O"], world["U"], world["X"]]]
+
+
+def projects(world):
+    return [({"pk": p.pk}, p) for p in CommonProject.objects.order_by("pk")]
+
+
+def project_interests(world):
+    rows = _first(ProjectInterest.objects.select_related("project"))
+    return [({"pk": i.project_id, "interest": i.pk}, i) for i in rows]
+
+
+def surveys(world):
+    return [({"slug": s.slug}, s) for s in Survey.objects.order_by("pk")]
+
+
 def calendar_tokens(world):
     return [({"token": world["P"].ensure_calendar_token()}, world["P"]), ({"token": "non-esiste"}, None)]
 
@@ -451,6 +510,19 @@ ROUTES = {
     "formazione/<slug:slug>/presenze/foglio/": Expect(courses, teaches, None),
     "formazione/<slug:slug>/presenze/<int:pk>/": Expect(course_sessions, None, teaches, sees_course),
     "formazione/<slug:slug>/iscrizioni.csv": Expect(courses, staff, None),
+    # networking
+    "rete/soci/<int:pk>/": Expect(members, sees_profile, None),
+    "rete/soci/<int:pk>/contatta/": Expect(members, writes_to, writes_to),
+    "rete/soci/<int:pk>/blocca/": Expect(members, None, knows_member, knows_member),
+    "rete/progetti/<int:pk>/": Expect(projects, uses_network, None),
+    "rete/progetti/<int:pk>/interesse/": Expect(projects, None, uses_network, uses_network),
+    "rete/progetti/<int:pk>/collaboratori/<int:interest>/accetta/": Expect(
+        project_interests, None, project_author, uses_network
+    ),
+    "rete/progetti/<int:pk>/chiudi/": Expect(projects, None, project_author, uses_network),
+    "questionari/<slug:slug>/": Expect(surveys, sees_survey, sees_survey),
+    "questionari/<slug:slug>/risultati/": Expect(surveys, sees_results, None),
+    "questionari/<slug:slug>/risposte.csv": Expect(surveys, staff, None),
 }
 
 

@@ -237,6 +237,15 @@ def one_of_each(italian_staff):
     ClockedSchedule.objects.create(clocked_time=timezone.now() + timedelta(days=1))
     _training_of_each()
     _proposals_in_every_state(italian_staff)
+    _network_of_each()
+
+
+def _network_of_each():
+    """A survey with a question of each kind and its answers; a common project."""
+    from tests.networking.factories import CommonProjectFactory, survey_with_every_kind
+
+    survey_with_every_kind()
+    CommonProjectFactory(skills=[SkillFactory()])
 
 
 def _training_of_each():

@@ -18,6 +18,8 @@ pages the browser journeys reach through forms, in the states they see them:
   it; staff publish it in the admin; another member supports and comments; staff answer it
   and add a progress update; the author reads each step on the proposal and the dashboard.
 - test_accessibility.py also scans /proposte/, a proposal, its form and the report form.
+- test_network_journey.py: a member shows their profile in the directory, another finds and
+  writes to them, both join a common project; a member answers a survey, staff read the split.
 - test_calls_journey.py and test_calls_accessibility.py: members apply (the start and edit forms,
   with their errors), reviewers score (the form, with its errors), a member asks Smart to lead
   a project and comments on the draft rules, the staff assess a lead-partner request.
@@ -173,6 +175,18 @@ def journey_pages(client, people, on_commit):
     _as(client, people["S"])
     pending = LeadPartnerRequest.objects.get(state="submitted")
     keep("S lead assessment with errors", client.post(f"/bandi/capofila/{pending.pk}/", {"decision": "accepted"}))
+    # test_network_journey.py: the profile's directory choices, a message, a project, a survey.
+    _as(client, people["O"])
+    directory_error = {"full_name": "O", "language": "it", "time_zone": "Europe/Rome", "visibility": "private"}
+    keep("O profile with directory errors", client.post("/profilo/", {**directory_error, "in_directory": "on"}))
+    keep("O contact with errors", client.post(f"/rete/soci/{people['F'].pk}/contatta/", {"body": ""}))
+    keep("O project form with errors", client.post("/rete/progetti/nuovo/", {"title": ""}))
+    keep("O survey with errors", client.post("/questionari/strumenti-di-smart/", {}))
+    keep("O directory search", client.get("/rete/", {"q": "fotografia", "skill": "x", "region": "marte"}))
+    _as(client, people["P"])
+    keep("P inbox", client.get("/rete/messaggi/"))
+    _as(client, people["S"])
+    keep("S split results", client.get("/questionari/strumenti-di-smart/risultati/?per=modo"))
     return pages
 
 

@@ -116,3 +116,32 @@ def test_crawl_reaches_the_calls_pages_of_each_person(client, people, role):
     reached = {shape(visit.url) for visit in crawl(client, "/bandi/") if visit.status == 200}
 
     assert CALL_PAGES[role] - reached == set()
+
+
+# The network's pages each kind of person reaches by links from /rete/.
+NETWORK_PAGES = {
+    "A": {"rete/"},
+    "U": {"rete/"},
+    "P": {
+        "rete/",
+        "rete/soci/<int:pk>/",
+        "rete/soci/<int:pk>/contatta/",
+        "rete/messaggi/",
+        "rete/progetti/",
+        "rete/progetti/nuovo/",
+        "rete/progetti/<int:pk>/",
+        "questionari/",
+        "questionari/<slug:slug>/",
+        "questionari/<slug:slug>/risultati/",
+    },
+    "S": {"rete/", "questionari/<slug:slug>/risultati/", "questionari/<slug:slug>/risposte.csv"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(NETWORK_PAGES))
+def test_crawl_reaches_the_network_pages_of_each_person(client, people, role):
+    _log_in(client, people, role)
+
+    reached = {shape(visit.url) for visit in crawl(client, "/rete/") if visit.status == 200}
+
+    assert NETWORK_PAGES[role] - reached == set()

@@ -23,6 +23,9 @@ from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Docume
 from groups.proposals.enums import ProposalState
 from groups.proposals.models import CoAuthor, Comment, Proposal, ProposalUpdate, Report, Support
 from members.models import Member
+from networking.models import CommonProject, ContactMessage, ProjectInterest
+from networking.surveys import services as surveys
+from networking.surveys.models import Answer, Choice, Question, Response, Survey
 from tests.factories import DiscussionPromptFactory, WorkingGroupFactory
 from training import services as training_services
 from training.models import (
@@ -139,6 +142,7 @@ SEEDED += [
     RulesVersion,
     RulesComment,
 ]
+SEEDED += [CommonProject, ProjectInterest, ContactMessage, Survey, Question, Choice, Response, Answer]
 
 
 def _everything_seeded():
@@ -163,6 +167,33 @@ def test_seed_demo_is_idempotent(capsys, settings, tmp_path):
     assert "smart-demo-2020" in capsys.readouterr().out
     staff = Member.objects.get(email="staff@smartinprogress.example")
     assert staff.is_staff and staff.check_password("smart-demo-2020")
+
+
+def test_seed_demo_has_the_network(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    listed = Member.objects.in_directory().values_list("email", flat=True)
+    assert sorted(email.split("@")[0] for email in listed) == [
+        "chiara.romano",
+        "davide.marino",
+        "elena.ricci",
+        "giulia.rossi",
+        "marco.bianchi",
+    ]
+    assert [(s.title, s.is_open()) for s in Survey.objects.order_by("-closes_at")] == [
+        ("Gli strumenti di Smart rispondono ai tuoi bisogni?", True),
+        ("Cosa ci ha insegnato il lockdown", False),
+    ]
+    for survey in Survey.objects.all():
+        figures = surveys.results(survey, split=True)
+        assert (figures["respondents"], len(figures["groups"]), figures["hidden_groups"]) == (24, 3, [])
+    project = CommonProject.objects.get()
+    assert [(i.member.full_name, i.state) for i in project.interests.order_by("pk")] == [
+        ("Elena Ricci", "accepted"),
+        ("Marco Bianchi", "interested"),
+    ]
 
 
 def test_seed_demo_prints_who_facilitates_which_group(capsys, settings, tmp_path):

@@ -15,6 +15,7 @@ from members import services as member_services
 from members.enums import MemberStatus
 from members.models import Member, RosterEntry, Sector, Skill
 from members.vocabulary import seed_vocabulary
+from networking.demo import seed_network
 from training.demo import seed_training
 
 DEMO_PASSWORD = "smart-demo-2020"
@@ -107,7 +108,8 @@ class Command(BaseCommand):
     help = (
         "Create (or reset) the demo data: working groups with meetings, a date poll, documents and "
         "proposals in every state, courses in every state and the Agorà programme, funding calls in "
-        "each phase, vocabulary, a staff account and twelve members."
+        "each phase, the member directory with a common project and two surveys, vocabulary, a staff account "
+        "and twelve members."
     )
 
     def add_arguments(self, parser):
@@ -151,6 +153,7 @@ class Command(BaseCommand):
         courses = seed_training(members, staff)
         seed_proposals(members, staff)
         seed_calls([members[n] for n in ("giulia", "marco", "sara", "elena", "luca")], members["andrea"], staff)
+        seed_network([members[n] for n in ("giulia", "marco", "elena", "davide", "chiara")], staff)
         self._former_member_comment()
         # Half of the pending requests are on the roster: a staff import verifies them.
         RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
@@ -162,6 +165,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "Funding calls at /bandi/, one in each phase; a published ranking at "
             "/bandi/residenze-artistiche-2021/graduatoria/ (andrea.colombo reviews, giulia.rossi applied)."
+        )
+        self.stdout.write(
+            "Network (Rete): the directory at /rete/ (giulia.rossi, marco.bianchi, elena.ricci, davide.marino and "
+            "chiara.romano are in it), a common project by davide.marino, surveys at /questionari/ (one open, "
+            "one closed with its results)."
         )
         self._write_groups(groups)
 

@@ -1,0 +1,245 @@
+"""The member directory: who appears (only who chose to, verified, not private), what shows
+(only the fields chosen), the search (full text, skill, sector, region) and who may browse."""
+
+import pytest
+from django.db import connection
+
+from members.directory import directory_text_of, refresh_directory_text
+from members.enums import Visibility
+from members.models import Member
+from tests.factories import MemberFactory, SectorFactory, SkillFactory, StaffFactory, VerifiedMemberFactory
+from tests.networking.factories import listed_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(response):
+    return [member.full_name for member in response.context["page"].object_list]
+
+
+def test_directory_lists_only_members_who_chose_to_appear(client):
+    shown = listed_member(full_name="Giulia Rossi")
+    VerifiedMemberFactory(full_name="Marco Nascosto")  # never chose
+    listed_member(full_name="Sara Privata", visibility=Visibility.PRIVATE)
+    MemberFactory(full_name="Luca Nonverificato", in_directory=True)
+    client.force_login(VerifiedMemberFactory())
+
+    response = client.get("/rete/")
+
+    assert _names(response) == [shown.full_name]
+
+
+def test_directory_search_by_skill_finds_only_who_shows_skills(client):
+    video = SkillFactory(name="Montaggio video")
+    shown = listed_member(full_name="Elena Ricci", skills=[video])
+    listed_member(full_name="Davide Marino", skills=[video], shows=("region",))
+    client.force_login(VerifiedMemberFactory())
+
+    by_skill = client.get("/rete/", {"skill": video.pk})
+    by_words = client.get("/rete/", {"q": "montaggio"})
+
+    assert _names(by_skill) == [shown.full_name]
+    assert _names(by_words) == [shown.full_name]
+
+
+def test_directory_search_ignores_accents_and_case(client):
+    listed_member(full_name="Niccolò Attività", offers="Organizzazione di eventi all'aperto")
+    client.force_login(VerifiedMemberFactory())
+
+    assert _names(client.get("/rete/", {"q": "NICCOLO"})) == ["Niccolò Attività"]
+    assert _names(client.get("/rete/", {"q": "eventi"})) == ["Niccolò Attività"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
+def test_directory_search_stems_italian_words(client):
+    listed_member(full_name="Anna Verdi", offers="Organizzo festival musicali")
+    client.force_login(VerifiedMemberFactory())
+
+    assert _names(client.get("/rete/", {"q": "festival musicale"})) == ["Anna Verdi"]
+
+
+def test_directory_search_by_sector_and_region_respects_the_choice(client):
+    music = SectorFactory(name="Musica", slug="musica")
+    shown = listed_member(full_name="Giulia Rossi", sectors=[music], region="lombardia")
+    listed_member(full_name="Paolo Conti", sectors=[music], region="lombardia", shows=("skills",))
+    client.force_login(VerifiedMemberFactory())
+
+    assert _names(client.get("/rete/", {"sector": music.pk})) == [shown.full_name]
+    assert _names(client.get("/rete/", {"region": "lombardia"})) == [shown.full_name]
+
+
+def test_hidden_field_never_leaks_by_search_or_page(client):
+    listed_member(full_name="Chiara Romano", bio="Suono il theremin", shows=("skills",))
+    client.force_login(VerifiedMemberFactory())
+
+    found = client.get("/rete/", {"q": "theremin"})
+
+    assert _names(found) == []
+    member = Member.objects.get(full_name="Chiara Romano")
+    assert "theremin" not in member.directory_text
+    assert "theremin" not in client.get(f"/rete/soci/{member.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["'\"&<>*:!()|", "a" * 10_000, "montaggio & | ! ( :*", "١٢٣", "' OR 1=1 --", "\u202e\u200b", "@@ !! <->"],
+)
+def test_directory_odd_search_is_never_an_error(client, query):
+    listed_member(full_name="Giulia Rossi")
+    client.force_login(VerifiedMemberFactory())
+
+    response = client.get("/rete/", {"q": query, "skill": "abc", "sector": "99999999999", "region": "marte"})
+
+    assert response.status_code == 200
+
+
+def test_directory_nul_in_search_is_refused_cleanly(client):
+    client.force_login(VerifiedMemberFactory())
+
+    assert client.get("/rete/", {"q": "a\x00b"}).status_code == 400
+
+
+def test_directory_outsiders_see_what_the_network_is(client):
+    listed_member(full_name="Giulia Rossi")
+    visitor = client.get("/rete/")
+    client.force_login(MemberFactory())
+    registered = client.get("/rete/")
+
+    for response in (visitor, registered):
+        assert response.status_code == 200
+        assert "Giulia Rossi" not in response.content.decode()
+        assert "networking/outside.html" in [t.name for t in response.templates]
+
+
+def test_directory_staff_may_browse(client):
+    listed_member(full_name="Giulia Rossi")
+    client.force_login(StaffFactory())
+
+    assert _names(client.get("/rete/")) == ["Giulia Rossi"]
+
+
+def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
+    skill = SkillFactory()
+    sector = SectorFactory()
+    listed_member(skills=[skill], sectors=[sector])
+    client.force_login(VerifiedMemberFactory())
+    # session, user, the chosen skill, count, page, its skills and sectors, the two lists of the form
+    with django_assert_num_queries(9):
+        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 1
+    for _ in range(30):
+        listed_member(skills=[skill], sectors=[sector])
+    with django_assert_num_queries(9):
+        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
+
+
+def test_directory_pages(client):
+    for number in range(30):
+        listed_member(full_name=f"Persona {number:02d}")
+    client.force_login(VerifiedMemberFactory())
+
+    second = client.get("/rete/", {"pagina": "2"})
+    nonsense = client.get("/rete/", {"pagina": "duemila"})
+
+    assert len(second.context["page"].object_list) == 6
+    assert nonsense.status_code == 200
+
+
+def test_directory_text_holds_only_the_shown_fields():
+    skill = SkillFactory(name="Fotografia")
+    member = listed_member(full_name="Elena Ricci", skills=[skill], bio="Biografia segreta", shows=("skills",))
+
+    assert directory_text_of(member) == "Elena Ricci\nFotografia"
+    member.shows_skills = False
+    member.save()
+    refresh_directory_text(member)
+    assert member.directory_text == "Elena Ricci"
+
+
+def test_profile_page_shows_only_chosen_fields(client):
+    skill = SkillFactory(name="Fonica")
+    member = listed_member(
+        full_name="Marco Bianchi",
+        skills=[skill],
+        offers="Registrazioni in studio",
+        looks_for="Una cantante",
+        bio="Vivo a Roma",
+        region="lazio",
+        shows=("skills", "offers"),
+    )
+    client.force_login(VerifiedMemberFactory())
+
+    page = client.get(f"/rete/soci/{member.pk}/").content.decode()
+
+    assert "Fonica" in page
+    assert "Registrazioni in studio" in page
+    assert "Una cantante" not in page
+    assert "Vivo a Roma" not in page
+    assert "Lazio" not in page
+
+
+@pytest.mark.parametrize("who", ["hidden", "private", "not_verified"])
+def test_profile_of_a_member_outside_the_directory_is_not_found(client, who):
+    target = {
+        "hidden": lambda: VerifiedMemberFactory(),
+        "private": lambda: listed_member(visibility=Visibility.PRIVATE),
+        "not_verified": lambda: MemberFactory(in_directory=True),
+    }[who]()
+    client.force_login(VerifiedMemberFactory())
+
+    assert client.get(f"/rete/soci/{target.pk}/").status_code == 404
+    assert client.get(f"/rete/soci/{target.pk}/contatta/").status_code == 404
+
+
+def test_profile_for_outsiders(client):
+    member = listed_member()
+    assert client.get(f"/rete/soci/{member.pk}/").status_code == 302
+    client.force_login(MemberFactory())
+    assert client.get(f"/rete/soci/{member.pk}/").status_code == 403
+
+
+def test_profile_of_oneself_opens_even_outside_the_directory(client):
+    me = VerifiedMemberFactory()
+    client.force_login(me)
+
+    assert client.get(f"/rete/soci/{me.pk}/").status_code == 200
+
+
+def test_profile_form_puts_a_member_in_the_directory(client):
+    skill = SkillFactory(name="Danza")
+    me = VerifiedMemberFactory(full_name="Sara Esposito")
+    client.force_login(me)
+
+    response = client.post(
+        "/profilo/",
+        {
+            "full_name": "Sara Esposito",
+            "language": "it",
+            "time_zone": "Europe/Rome",
+            "visibility": "members",
+            "skills": [skill.pk],
+            "in_directory": "on",
+            "shown": ["skills", "offers"],
+            "offers": "Laboratori di danza",
+            "work_mode": "alone",
+        },
+    )
+
+    assert response.status_code == 302
+    me.refresh_from_db()
+    assert (me.in_directory, me.shows_skills, me.shows_bio, me.work_mode) == (True, True, False, "alone")
+    assert me.directory_text == "Sara Esposito\nDanza\nLaboratori di danza"
+
+
+def test_profile_form_refuses_a_private_profile_in_the_directory(client):
+    me = VerifiedMemberFactory()
+    client.force_login(me)
+
+    response = client.post(
+        "/profilo/",
+        {"full_name": "X", "language": "it", "time_zone": "Europe/Rome", "visibility": "private", "in_directory": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "almeno i soci e le socie verificati" in response.content.decode()
+    me.refresh_from_db()
+    assert me.in_directory is False
