@@ -11,6 +11,9 @@ class MemberStatus(models.TextChoices):
     VERIFIED = "verified", pgettext_lazy("member status", "Verified member")
     REFUSED = "refused", pgettext_lazy("member status", "Verification refused")
     FORMER = "former", pgettext_lazy("member status", "Former member")
+    # The person erased their account: the row stays, emptied, so what they wrote in shared
+    # spaces and the records the cooperative keeps point at "ex socio/a".
+    ERASED = "erased", pgettext_lazy("member status", "Account erased")
 
     # From these a person may ask (again) to be recognised as a member.
     MAY_REQUEST = enum.nonmember(("registered", "refused", "former"))

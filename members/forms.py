@@ -151,3 +151,23 @@ class RefusalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The person receives this text by e-mail."),
     )
+
+
+class ErasureForm(forms.Form):
+    """Erasing an account cannot be undone: the person confirms with their password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.member.check_password(password):
+            raise ValidationError(_("This is not your password."), code="wrong_password")
+        return password

@@ -3,17 +3,26 @@
 import codecs
 import csv
 import io
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import ProtectedError
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
-from members.enums import MemberStatus
+from members import privacy
+from members.enums import MemberStatus, Visibility
 from members.models import ActionLog, Member, RosterEntry
 from members.validators import normalise_membership_number, validate_membership_number
 from notifications.services import queue_email
@@ -275,3 +284,163 @@ def import_roster(csv_file, *, actor):
             verify_member(member, actor=actor, via_roster=True)
             result.verified += 1
     return result
+
+
+# Privacy: the member's data, taken away or erased. What counts as the member's data is
+# the registry in members/privacy.py, filled by each app.
+
+
+def _exported_value(obj, field):
+    value = field.value_from_object(obj)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+def _shown_value(obj, field):
+    if field.choices:
+        return getattr(obj, f"get_{field.attname}_display")()
+    return _exported_value(obj, field)
+
+
+@dataclass
+class ExportSection:
+    key: str
+    title: str
+    fate: privacy.Fate
+    columns: list
+    rows: list
+    records: list
+
+
+def export_member(member):
+    """Everything the portal holds about `member`: their account, then one section per kind
+    of row that points at them. One query per kind, whatever the number of rows."""
+    account_fields = privacy.member_fields(Member)
+    account = {field.name: _exported_value(member, field) for field in account_fields}
+    account["sectors"] = [sector.name for sector in member.sectors.all()]
+    account["skills"] = [skill.name for skill in member.skills.all()]
+    account_rows = [(str(field.verbose_name), _shown_value(member, field)) for field in account_fields]
+    account_rows += [
+        (_("activity sectors"), ", ".join(account["sectors"])),
+        (_("skills"), ", ".join(account["skills"])),
+    ]
+    sections = []
+    for relation in privacy.relations():
+        fields = relation.exported_fields()
+        records, rows = [], []
+        for obj in relation.rows(member):
+            records.append({field.name: _exported_value(obj, field) for field in fields})
+            rows.append([_shown_value(obj, field) for field in fields])
+        if records:
+            meta = relation.model._meta
+            sections.append(
+                ExportSection(
+                    key=relation.key,
+                    title=str(meta.verbose_name_plural),
+                    fate=relation.fate,
+                    columns=[str(field.verbose_name) for field in fields],
+                    rows=rows,
+                    records=records,
+                )
+            )
+    return account, account_rows, sections
+
+
+def export_as_json(member):
+    account, _rows, sections = export_member(member)
+    data = {
+        "exported_at": timezone.now(),
+        "account": account,
+        "records": {section.key: section.records for section in sections},
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def former_member_name():
+    """The name an erased account shows, in the portal's language (it is stored)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return pgettext("name of an erased account", "former member")
+
+
+@transaction.atomic
+def erase_member(member, *, actor):
+    """The person's personal data is deleted; what they wrote in shared spaces and the records
+    the cooperative keeps stay, pointing at this account, emptied, which reads "ex socio/a".
+    The account can never log in again."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status == MemberStatus.ERASED:
+        return False
+    for step in privacy.erasure_steps():
+        step(member)
+    for relation in privacy.relations():
+        rows = relation.rows(member)
+        if relation.fate is privacy.Fate.DELETE:
+            rows.delete()
+        elif relation.blank:
+            rows.update(**dict.fromkeys(relation.blank, ""))
+    # The history stays, without the details that named the person (a number, a reason).
+    member_type = ContentType.objects.get_for_model(Member)
+    ActionLog.objects.filter(content_type=member_type, object_id=member.pk).update(data={})
+    LogEntry.objects.filter(content_type=member_type, object_id=str(member.pk)).update(
+        object_repr=former_member_name(), change_message=""
+    )
+    for field in Member._meta.many_to_many:
+        getattr(member, field.name).clear()
+    previous = member.status
+    member.email = f"erased-{member.pk}@invalid.invalid"
+    member.full_name = former_member_name()
+    member.membership_number = ""
+    member.refusal_reason = ""
+    member.bio = ""
+    member.region = ""
+    member.work_mode = ""
+    member.offers = ""
+    member.looks_for = ""
+    member.directory_text = ""
+    # Out of the directory, every part of the profile hidden.
+    for field in Member._meta.concrete_fields:
+        if field.name == "in_directory" or field.name.startswith("shows_"):
+            setattr(member, field.name, False)
+    member.calendar_token = ""
+    # "Everyone": what stays of them reads "ex socio/a" instead of "a member".
+    member.visibility = Visibility.PUBLIC
+    member.is_active = False
+    member.is_staff = False
+    member.is_superuser = False
+    member.last_login = None
+    member.status = MemberStatus.ERASED
+    member.status_changed_at = timezone.now()
+    member.set_unusable_password()
+    member.save()
+    ActionLog.record(member, "member.erased", actor=actor, previous=previous)
+    return True
+
+
+def remove_unconfirmed_accounts(now=None):
+    """Accounts whose e-mail address was never confirmed, older than UNCONFIRMED_ACCOUNT_DAYS:
+    deleted outright when nothing kept points at them, otherwise erased. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.UNCONFIRMED_ACCOUNT_DAYS)
+    # Signed up through the portal (an address row), never confirmed it, so never logged in:
+    # accounts made by staff in the admin, without an address row, are left alone.
+    stale = (
+        Member.objects.filter(
+            date_joined__lt=cutoff,
+            status=MemberStatus.REGISTERED,
+            last_login=None,
+            is_staff=False,
+            emailaddress__verified=False,
+        )
+        .exclude(emailaddress__verified=True)
+        .distinct()
+    )
+    removed = 0
+    for member in stale.iterator():
+        try:
+            with transaction.atomic():
+                member.delete()
+        except ProtectedError:
+            erase_member(member, actor=None)
+        removed += 1
+    return removed

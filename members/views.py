@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from members import services
 from members.enums import Language
-from members.forms import ProfileForm, VerificationRequestForm
+from members.forms import ErasureForm, ProfileForm, VerificationRequestForm
 
 
 @login_required
@@ -50,6 +51,31 @@ def verification(request):
                 messages.success(request, _("Thank you: the Smart staff will check your request and write to you."))
             return redirect("members:verification")
     return render(request, "members/verification.html", {"form": form, "member": member})
+
+
+@login_required
+def my_data(request):
+    """Everything the portal holds about the reader, readable; the same as JSON below."""
+    account, account_rows, sections = services.export_member(request.user)
+    return render(request, "members/my_data.html", {"account_rows": account_rows, "sections": sections})
+
+
+@login_required
+def my_data_download(request):
+    response = HttpResponse(services.export_as_json(request.user), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="smart-in-progress-i-miei-dati.json"'
+    return response
+
+
+@login_required
+def erase(request):
+    form = ErasureForm(request.POST or None, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.erase_member(request.user, actor=request.user)
+        logout(request)
+        messages.success(request, _("Your account has been erased. Thank you for taking part in Smart in Progress."))
+        return redirect("home")
+    return render(request, "members/erase.html", {"form": form, "data_url": reverse("members:my_data")})
 
 
 @require_POST

@@ -229,7 +229,8 @@ if S3_BUCKET:
         },
     }
 else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # The file system under MEDIA_ROOT; a full disk refuses the upload with a clear message.
+    _default_storage = {"BACKEND": "smartprogress.storage.UploadStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -326,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
     # Followers of an open call, once, when its internal deadline is within 7 days. Every
     # hour; a unique (call, member) row makes a second run send nothing.
     "calls.send_deadline_reminders": {"task": "calls.send_deadline_reminders", "schedule": 3600.0},
+    # Accounts whose e-mail was never confirmed within UNCONFIRMED_ACCOUNT_DAYS are removed.
+    # Daily is enough for a limit counted in days; twice is safe because a removed account
+    # is no longer found, and the query re-checks that the address is still unconfirmed.
+    "members.remove_unconfirmed_accounts": {"task": "members.remove_unconfirmed_accounts", "schedule": 86400.0},
 }
 
 # Proposals: how long one may wait for moderation before the staff are told, and how many
@@ -365,3 +370,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
 }
+
+# Accounts whose e-mail address was never confirmed are removed after this many days
+# (beat runs members.remove_unconfirmed_accounts daily).
+UNCONFIRMED_ACCOUNT_DAYS = env_int("UNCONFIRMED_ACCOUNT_DAYS", 14)

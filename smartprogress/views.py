@@ -58,7 +58,7 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "privacy.html")
+    return render(request, "privacy.html", {"unconfirmed_days": settings.UNCONFIRMED_ACCOUNT_DAYS})
 
 
 def favicon(request):

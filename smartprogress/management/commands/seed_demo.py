@@ -8,6 +8,10 @@ from calls.demo import seed_calls
 from groups.demo import seed_group_activity, seed_notifications, seed_proposals, seed_working_groups
 from groups.enums import Role
 from groups.models import Membership
+from groups.proposals import services as proposal_services
+from groups.proposals.enums import ProposalState
+from groups.proposals.models import Comment, Proposal
+from members import services as member_services
 from members.enums import MemberStatus
 from members.models import Member, RosterEntry, Sector, Skill
 from members.vocabulary import seed_vocabulary
@@ -97,6 +101,9 @@ DEMO_MEMBERS = [
 ]
 
 
+FORMER_MEMBER_COMMENT = "Lascio la cooperativa, ma questa proposta mi sembra ancora la strada giusta."
+
+
 class Command(BaseCommand):
     help = (
         "Create (or reset) the demo data: working groups with meetings, a date poll, documents and "
@@ -148,6 +155,7 @@ class Command(BaseCommand):
         seed_proposals(members, staff)
         seed_calls([members[n] for n in ("giulia", "marco", "sara", "elena", "luca")], members["andrea"], staff)
         seed_network([members[n] for n in ("giulia", "marco", "elena", "davide", "chiara")], staff)
+        self._former_member_comment()
         # Half of the pending requests are on the roster: a staff import verifies them.
         RosterEntry.objects.update_or_create(membership_number="001009", defaults={"full_name": "Francesca Greco"})
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(groups)} working groups, {len(rows)} accounts."))
@@ -165,6 +173,17 @@ class Command(BaseCommand):
             "one closed with its results)."
         )
         self._write_groups(groups)
+
+    def _former_member_comment(self):
+        """A member who commented and then erased their account: the comment reads "ex socio/a"."""
+        if Comment.objects.filter(text=FORMER_MEMBER_COMMENT, author__status=MemberStatus.ERASED).exists():
+            return
+        proposal = Proposal.objects.filter(state=ProposalState.ACCEPTED).order_by("pk").first()
+        leaving = self._account(
+            "ex.socia@soci.example", "Roberta Fontana", MemberStatus.VERIFIED, membership_number="001099"
+        )
+        proposal_services.add_comment(proposal, author=leaving, text=FORMER_MEMBER_COMMENT)
+        member_services.erase_member(leaving, actor=leaving)
 
     def _write_groups(self, groups):
         """Who to log in as to try each group: its facilitator, and who else takes part."""
