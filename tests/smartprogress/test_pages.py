@@ -220,6 +220,22 @@ def test_seed_demo_prints_who_facilitates_which_group(capsys, settings, tmp_path
     ]
 
 
+def test_seed_demo_sends_none_of_its_past_e_mails(settings, tmp_path):
+    """The demo's past went to made-up addresses: the worker's console must show only what
+    the person trying the portal causes, not a hundred e-mails over the logins. The bell
+    keeps the demo's notifications, and nothing is left for a fan-out task to send later."""
+    from notifications.models import Event, Notification, OutboxEmail
+
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+
+    assert OutboxEmail.objects.exists()
+    assert not OutboxEmail.objects.filter(sent_at=None).exists()
+    assert not Event.objects.filter(done_at=None).exists()
+    assert Notification.objects.exists()
+
+
 def test_seed_demo_has_meetings_ahead_and_documents_for_every_reader(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
