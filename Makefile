@@ -47,9 +47,13 @@ fmt: install
 messages: install
 	$(PY) manage.py makemessages -l it --no-obsolete --ignore=$(VENV) --ignore=var --ignore=tests --add-location=file
 
-## Benchmarks on PostgreSQL with 100,000 members (its own database, made once).
+## Every main page over HTTP (gunicorn, wrk) against a bare baseline view, on PostgreSQL with
+## 100,000 members (its own database smartprogress_bench, filled once). Short run:
+## `make bench BENCH_MEMBERS=5000 BENCH_GROUP_SIZE=1000 BENCH_SECONDS=3` (sizes: bench/run.py).
 bench: compilemessages
-	$(PY) bench/run.py
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; }
+	$(PY) -m bench
 
 clean:
 	rm -rf var .pytest_cache

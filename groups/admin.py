@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups import services
+from groups.ics import personal_feeds_changed
 from groups.models import (
     RSVP,
     DatePoll,
@@ -42,6 +43,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     @admin.action(description=_("Archive the selected groups (they disappear from the portal)"))
     def archive(self, request, queryset):
         count = queryset.filter(archived_at=None).update(archived_at=timezone.now())
+        personal_feeds_changed()  # an update() sends no signal: feeds leave out archived groups
         self.message_user(
             request, ngettext("%(count)d group archived.", "%(count)d groups archived.", count) % {"count": count}
         )
@@ -49,6 +51,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     @admin.action(description=_("Bring the selected groups back"))
     def restore(self, request, queryset):
         count = queryset.exclude(archived_at=None).update(archived_at=None)
+        personal_feeds_changed()  # an update() sends no signal: feeds leave out archived groups
         self.message_user(
             request, ngettext("%(count)d group restored.", "%(count)d groups restored.", count) % {"count": count}
         )

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Working groups")
+
+    def ready(self):
+        from groups import signals
+
+        signals.connect()

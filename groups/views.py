@@ -1,5 +1,8 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -9,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import ics, permissions, services
-from groups.enums import Answer, MembershipState, PollStatus
+from groups.enums import Answer, MembershipState, PollStatus, Role
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
 from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup
+from members.enums import Visibility
 from members.models import Member
 from members.validators import parse_id
 
@@ -19,6 +23,9 @@ UPCOMING_ON_GROUP_PAGE = 5
 PAST_ON_GROUP_PAGE = 5
 # A group of hundreds lists its first names; the rest is a count.
 PARTICIPANTS_ON_GROUP_PAGE = 60
+# The list is keyed by the group's participants_version, so it is never stale; the expiry
+# only frees Redis of lists nobody reads any more.
+PARTICIPANTS_CACHE_SECONDS = 24 * 3600
 PROPOSALS_ON_GROUP_PAGE = 5
 
 
@@ -68,15 +75,61 @@ def group_list(request):
     return render(request, "groups/group_list.html", {"groups": groups})
 
 
+@dataclass(frozen=True)
+class ParticipantRow:
+    """A name on the group page: the membership's id (to appoint), role and the member's name."""
+
+    pk: int
+    role: str
+    full_name: str
+
+    @property
+    def role_label(self):
+        return Role(self.role).label
+
+
+# Who a reader may see in a participant list, by kind of reader: facilitators of the group
+# and staff everyone, verified members who chose "everyone" or "verified members", the rest
+# who chose "everyone" (members.models.MemberQuerySet.visible_to, the rule of every page).
+_LISTED = {"all": None, "members": (Visibility.PUBLIC, Visibility.MEMBERS), "public": (Visibility.PUBLIC,)}
+
+
+def _participant_rows(group, user, membership, can_manage):
+    """The first PARTICIPANTS_ON_GROUP_PAGE names, by role, then by name.
+
+    The same for every reader of a kind, so cached in Redis under the group's
+    participants_version, which every write that changes the list moves on in its own
+    transaction (groups/signals.py): a reader never gets a list older than the group row.
+    Only the three columns shown are read, never the members' whole rows. A participant
+    who hides their name from their kind of reader sees themselves too: their list is read
+    from the database (visible_to includes the reader)."""
+    if can_manage:
+        kind = "all"
+    elif user.is_authenticated and user.is_verified_member:
+        kind = "members"
+    else:
+        kind = "public"
+    rows = Membership.objects.taking_part().filter(group=group).order_by("-role", "member__full_name")
+    columns = ("pk", "role", "member__full_name")
+    if kind != "all" and membership is not None and user.visibility not in _LISTED[kind]:
+        rows = rows.filter(member__in=Member.objects.visible_to(user))
+        return [ParticipantRow(*row) for row in rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE]]
+    key = f"groups:participants:{group.pk}:{group.participants_version}:{kind}"
+    cached = cache.get(key)
+    if cached is None:
+        if _LISTED[kind] is not None:
+            rows = rows.filter(member__visibility__in=_LISTED[kind])
+        cached = list(rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE])
+        cache.set(key, cached, PARTICIPANTS_CACHE_SECONDS)
+    return [ParticipantRow(*row) for row in cached]
+
+
 def group_detail(request, slug):
     group = get_object_or_404(WorkingGroup.objects.active().prefetch_related("prompts"), slug=slug)
     membership = permissions.membership_for(request.user, group)
     can_manage = permissions.can_manage(request.user, membership)
-    participants = Membership.objects.taking_part().filter(group=group)
-    # Facilitators see every participant of their group; others see who chose to be seen.
-    shown = participants if can_manage else participants.filter(member__in=Member.objects.visible_to(request.user))
-    shown = list(shown.select_related("member").order_by("-role", "member__full_name")[:PARTICIPANTS_ON_GROUP_PAGE])
-    participant_count = participants.count()
+    shown = _participant_rows(group, request.user, membership, can_manage)
+    participant_count = group.participant_count
     upcoming = list(group.meetings.upcoming()[:UPCOMING_ON_GROUP_PAGE])
     past = list(group.meetings.past().order_by("-starts_at")[:PAST_ON_GROUP_PAGE])
     context = {
@@ -90,7 +143,12 @@ def group_detail(request, slug):
         "members_part": permissions.can_see_members_part(request.user),
         "open_polls": list(group.date_polls.open()),
         "documents": list(Document.objects.visible_to(request.user).filter(group=group)[:10]),
-        "proposals": list(group.proposals.public().order_by("-published_at", "-pk")[:PROPOSALS_ON_GROUP_PAGE]),
+        # The rows show title, state, date and supports: not the three texts, twice each, nor the search index.
+        "proposals": list(
+            group.proposals.public()
+            .only("pk", "group_id", "title", "state", "published_at", "support_count", "hidden_at")
+            .order_by("-published_at", "-pk")[:PROPOSALS_ON_GROUP_PAGE]
+        ),
         "can_manage": can_manage,
         "can_schedule": permissions.can_schedule(request.user, group, membership),
         "is_participant": permissions.is_participant(request.user, membership),
@@ -320,14 +378,18 @@ def calendar_feed(request, token):
     if len(token) < 20:
         raise Http404
     member = get_object_or_404(Member.objects.verified(), calendar_token=token)
-    meetings = (
-        Meeting.objects.of_member_groups(member)
-        .filter(group__archived_at=None)
-        .select_related("group")
-        .order_by("starts_at")
-    )
-    events = [ics.meeting_event(meeting) for meeting in meetings] + ics.personal_feed_events(member)
-    body = ics.calendar_of(sorted(events, key=lambda event: event.start), name="Smart in Progress")
+
+    def build():
+        meetings = (
+            Meeting.objects.of_member_groups(member)
+            .filter(group__archived_at=None)
+            .select_related("group")
+            .order_by("starts_at")
+        )
+        events = [ics.meeting_event(meeting) for meeting in meetings] + ics.personal_feed_events(member)
+        return ics.calendar_of(sorted(events, key=lambda event: event.start), name="Smart in Progress")
+
+    body = ics.cached_personal_feed(member, build)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -456,11 +518,16 @@ def poll_close(request, slug, pk):
 
 def documents(request):
     """Documenti utili: every document the reader may see, by group."""
-    visible = Document.objects.visible_to(request.user).filter(group__archived_at=None).select_related("group")
-    groups = WorkingGroup.objects.active().prefetch_related(
-        Prefetch("documents", queryset=visible.order_by("-created_at"), to_attr="visible_documents")
+    # The rows show nothing of their group but what the section heading has: no join.
+    visible = Document.objects.visible_to(request.user).filter(group__archived_at=None)
+    groups = list(
+        WorkingGroup.objects.active()
+        .only("pk", "name", "slug", "position")
+        .prefetch_related(Prefetch("documents", queryset=visible.order_by("-created_at"), to_attr="visible_documents"))
     )
-    return render(request, "groups/documents.html", {"groups": groups})
+    # The whole list is one cached fragment, keyed by what it shows (one Redis read, not one a group).
+    shown = [document for group in groups for document in group.visible_documents]
+    return render(request, "groups/documents.html", {"groups": groups, "shown": shown})
 
 
 @login_required

@@ -67,3 +67,27 @@ class RejectNulMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return True
         return False
+
+
+class BenchQueryCountMiddleware:
+    """`make bench` only (settings.BENCH): the number of database queries of the request in an
+    X-Bench-Queries header, so the benchmark reads it from the real server. First in the chain,
+    so the session and user look-ups of the other middleware count too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Bench-Queries"] = str(count)
+        return response

@@ -76,6 +76,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# `make bench` only (bench/): a bare baseline view at /bench/baseline/ (404 otherwise) and an
+# X-Bench-Queries header with the number of queries of each request. Never on in production.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "smartprogress.middleware.BenchQueryCountMiddleware")
+
 ROOT_URLCONF = "smartprogress.urls"
 WSGI_APPLICATION = "smartprogress.wsgi.application"
 
@@ -202,9 +208,31 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
+# Uploads: the local folder MEDIA_ROOT (the embedded default, one machine), or an
+# S3-compatible bucket when S3_BUCKET names one, so that several web machines share them.
+# Files stay private either way: downloads go through a view that checks who asks.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Unset: boto3 finds the credentials itself (AWS_* variables, an instance role).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
     # The file system under MEDIA_ROOT; a full disk refuses the upload with a clear message.
-    "default": {"BACKEND": "smartprogress.storage.UploadStorage"},
+    _default_storage = {"BACKEND": "smartprogress.storage.UploadStorage"}
+STORAGES = {
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

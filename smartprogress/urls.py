@@ -17,6 +17,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("bench/baseline/", views.bench_baseline, name="bench_baseline"),
     path("lingua/", member_views.set_language, name="set_language"),
     path("", include("groups.urls")),
     path("", include("groups.proposals.urls")),

@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -64,6 +64,15 @@ def privacy(request):
 def favicon(request):
     """Browsers ask for /favicon.ico where a page names no icon (a PDF, a JSON answer)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def bench_baseline(request):
+    """What Django itself can do, for `make bench`: a tiny template and one query through the
+    same middleware as every page. Not found unless settings.BENCH is on."""
+    if not settings.BENCH:
+        raise Http404
+    name = WorkingGroup.objects.active().order_by("pk").values_list("name", flat=True).first()
+    return render(request, "bench_baseline.html", {"name": name})
 
 
 def _check_database():

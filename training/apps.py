@@ -9,5 +9,6 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from groups import ics
         from training.calendar import member_sessions
+        from training.models import Course, Enrolment, Session
 
-        ics.add_to_personal_feed(member_sessions)
+        ics.add_to_personal_feed(member_sessions, models=(Course, Enrolment, Session))

@@ -22,6 +22,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from groups.ics import personal_feeds_changed
 from groups.services import REMINDER_PREFERENCE, send_due_reminders
 from members.enums import MemberStatus
 from members.models import ActionLog
@@ -195,6 +196,7 @@ def accept_offer(enrolment, member, *, now=None):
     accepted = Enrolment.objects.filter(
         pk=enrolment.pk, member=member, state=EnrolmentState.OFFERED, offer_expires_at__gt=now
     ).update(state=EnrolmentState.CONFIRMED, confirmed_at=now)
+    personal_feeds_changed()  # an update() sends no signal: the course joins the member's feed
     if accepted != 1:
         current = Enrolment.objects.get(pk=enrolment.pk)
         if current.state in (EnrolmentState.OFFERED, EnrolmentState.EXPIRED):
@@ -339,6 +341,7 @@ def _cancel_course(course, now):
     """Who held a seat keeps it on record and is told; offers and the waiting list end.
     The sessions' revision rises, so calendar programs show them cancelled."""
     Session.objects.filter(course=course).update(sequence=F("sequence") + 1)
+    personal_feeds_changed()  # an update() sends no signal
     enrolments = list(Enrolment.objects.filter(course=course).live().select_related("member"))
     for enrolment in enrolments:
         enrolment.course = course

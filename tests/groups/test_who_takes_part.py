@@ -202,7 +202,7 @@ def test_group_pages_list_and_count_only_who_takes_part(client):
     listed = client.get("/gruppi/").content.decode()
 
     names = {world.people[label].full_name for label in ("F", "P")}
-    assert {m.member.full_name for m in detail.context["participants"]} == names
+    assert {m.full_name for m in detail.context["participants"]} == names
     assert detail.context["participant_count"] == 2
     assert {m.member.full_name for m in page.context["page"]} == names
     assert "2 partecipanti" in listed

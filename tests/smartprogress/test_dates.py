@@ -35,3 +35,23 @@ def test_dates_past_year_9999_in_readers_zone_shown_in_utc():
 def test_clock_and_iso_in_readers_zone():
     with timezone.override("Europe/Rome"):
         assert (clock(JULY_6), iso(JULY_6)) == ("18:30", "2020-07-06T18:30:00+02:00")
+
+
+def test_the_fast_formats_write_what_django_writes():
+    from datetime import timedelta
+
+    from django.utils import dateformat
+
+    from smartprogress.templatetags.portal import FORMATS, _format
+
+    moments = [datetime(2020, 1, 1, 0, 5, tzinfo=UTC) + timedelta(days=n * 37, hours=n * 5) for n in range(60)]
+    for language in ("it", "en"):
+        with translation.override(language), timezone.override("Europe/Rome"):
+            for moment in moments:
+                local = timezone.localtime(moment)
+                for style, pattern in FORMATS.items():
+                    expected = dateformat.format(local, pattern)
+                    expected = expected.lower() if language == "it" else expected
+                    assert _format(moment, style) == expected, (language, moment, style)
+    with translation.override("it"), timezone.override("Europe/Rome"):
+        assert _format(datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "weekday_time") == "domenica 29 marzo 2026, 03:30"

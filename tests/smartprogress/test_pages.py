@@ -145,8 +145,18 @@ SEEDED += [
 SEEDED += [CommonProject, ProjectInterest, ContactMessage, Survey, Question, Choice, Response, Answer]
 
 
+# Not data: a cache key that moves on at every save of a group's members (groups/signals.py).
+NOT_SEEDED = {"participants_version"}
+
+
 def _everything_seeded():
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in SEEDED}
+    return {
+        model.__name__: [
+            {field: value for field, value in row.items() if field not in NOT_SEEDED}
+            for row in model.objects.order_by("pk").values()
+        ]
+        for model in SEEDED
+    }
 
 
 def test_seed_demo_is_idempotent(capsys, settings, tmp_path):

@@ -1,0 +1,26 @@
+"""The bench fills, analyzes and may drop its database: it runs on its own and on no other."""
+
+from urllib.parse import urlsplit
+
+BENCH_DATABASE = "smartprogress_bench"
+DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+
+
+class Refused(Exception):
+    pass
+
+
+def check_database_url(url):
+    """The URL, if it names the bench's own PostgreSQL database; else Refused with a clear message."""
+    parts = urlsplit(url or "")
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise Refused(
+            f"The bench runs on PostgreSQL only; BENCH_DATABASE_URL is {url!r}. Leave it unset to use {DEFAULT_URL}."
+        )
+    if name != BENCH_DATABASE:
+        raise Refused(
+            f"The bench fills, analyzes and may drop its database, so it runs only on one named "
+            f"{BENCH_DATABASE!r}; BENCH_DATABASE_URL names {name!r}. Nothing was touched."
+        )
+    return url

@@ -1,0 +1,27 @@
+"""Keys of cached fragments that say what the fragment shows.
+
+A list the page has already read (groups with their counts, meetings, documents) is
+rendered once and kept in Redis under a digest of the very fields it shows: whatever
+changes one of them makes another key, so no write has to clear anything and no reader
+can get an old fragment. The template names the language and the time zone too, which
+change the words and the hours:
+
+    {% cache 3600 group_grid groups|rows_key:"pk,name,summary" LANGUAGE_CODE TIME_ZONE %}
+"""
+
+import hashlib
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def rows_key(rows, fields):
+    """A digest of `fields` (comma-separated attribute names) of every row, in order."""
+    names = [name.strip() for name in fields.split(",")]
+    digest = hashlib.blake2b(digest_size=16)
+    for row in rows:
+        digest.update(repr(tuple(getattr(row, name, None) for name in names)).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
