@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Funding calls")
+
+    def ready(self):
+        from calls import digest, kinds
+
+        kinds.register()
+        digest.register()

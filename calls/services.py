@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from calls import permissions, ranking
+from calls import kinds, permissions, ranking
 from calls.enums import (
     CANDIDACY_TRANSITIONS,
     LEAD_REQUEST_TRANSITIONS,
@@ -52,7 +52,7 @@ from calls.models import (
 from groups.filetypes import EXTENSIONS
 from groups.services import _claim, check_upload
 from members.models import ActionLog, Member
-from notifications.services import queue_email
+from notifications.services import notify, queue_email
 
 # A follower hears of a call's internal deadline once, this long before it.
 DEADLINE_REMINDER_LEAD = timedelta(days=7)
@@ -391,7 +391,9 @@ def set_candidacy_state(candidacy, new, *, actor, reason="", promoted=False):
         _make_checklist(candidacy, call.responsibility_template.all())
     position = getattr(RankingEntry.objects.filter(candidacy=candidacy).first(), "position", None)
     context = {"candidacy": candidacy, "reason": reason, "promoted": promoted, "position": position}
-    _notify(team_of(candidacy), "calls/email/candidacy_state", context, skip=actor)
+    notify(
+        [m for m in team_of(candidacy) if actor is None or m.pk != actor.pk], kinds.CANDIDACY_STATE, candidacy, context
+    )
     if old == CandidacyState.SELECTED and new == CandidacyState.WITHDRAWN:
         _promote_next(call, actor=actor)
     return candidacy

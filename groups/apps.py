@@ -7,6 +7,8 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Working groups")
 
     def ready(self):
-        from groups import signals
+        from groups import digest, kinds, signals
 
         signals.connect()
+        kinds.register()
+        digest.register()

@@ -5,15 +5,19 @@ import textwrap
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from groups.enums import MeetingStatus, MembershipState, Role
+from groups import kinds
+from groups.enums import MeetingStatus, MembershipState, PollStatus, Role
 from groups.models import DatePoll, DateSlot, DateVote, DiscussionPrompt, Meeting, Membership, WorkingGroup
 from groups.proposals import services as proposal_services
 from groups.proposals.models import CoAuthor, Proposal
 from groups.services import add_document
+from notifications import services as notification_services
+from notifications.models import Event
 
 WORKING_GROUPS = [
     {
@@ -230,6 +234,17 @@ def seed_group_activity(groups, participants):
         if members:
             _seed_documents(group, first, actor=members[0])
     _seed_open_poll(groups[1], participants.get(groups[1].slug, [])[1:3], today)
+
+
+def seed_notifications(groups):
+    """The bell and /notifiche/ on the demo: the upcoming meetings and the open poll are
+    announced as if just created (once each: a second run finds their events)."""
+    targets = [(kinds.MEETING_CREATED, m) for m in Meeting.objects.upcoming().filter(group__in=groups)]
+    targets += [(kinds.POLL_CREATED, p) for p in DatePoll.objects.filter(group__in=groups, status=PollStatus.OPEN)]
+    for kind, target in targets:
+        content_type = ContentType.objects.get_for_model(target)
+        if not Event.objects.filter(kind=kind, content_type=content_type, object_id=target.pk).exists():
+            notification_services.fan_out_event(notification_services.announce(kind, target).pk)
 
 
 def _keep_upcoming(group, title, start, **fields):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from groups import filetypes
+from groups import filetypes, kinds
 from groups.enums import Answer, JoinPolicy, MeetingStatus, MembershipState, PollStatus, ReminderKind, Role
 from groups.models import (
     RSVP,
@@ -26,7 +26,7 @@ from groups.models import (
 )
 from members.models import ActionLog
 from members.validators import validate_sane_date
-from notifications.services import queue_email
+from notifications.services import announce, queue_email
 
 MIN_SLOTS, MAX_SLOTS = 2, 10
 # Reminders are sent by a scan every few minutes. A meeting is due for the
@@ -176,7 +176,7 @@ def create_meeting(group, *, actor, notify=True, **fields):
     meeting = Meeting.objects.create(group=group, created_by=actor, **fields)
     ActionLog.record(meeting, "meeting.created", actor=actor)
     if notify:
-        _notify(_participants(group), "groups/email/meeting_created", {"meeting": meeting}, skip=actor)
+        announce(kinds.MEETING_CREATED, meeting, actor=actor)
     return meeting
 
 
@@ -201,7 +201,7 @@ def update_meeting(meeting, *, actor, **fields):
     meeting.save(update_fields=[*fields, "sequence"])
     ActionLog.record(meeting, "meeting.updated", actor=actor, moved=moved)
     if moved:
-        _notify(_who_answered(meeting), "groups/email/meeting_moved", {"meeting": meeting}, skip=actor)
+        announce(kinds.MEETING_MOVED, meeting, actor=actor)
     return meeting
 
 
@@ -214,15 +214,8 @@ def cancel_meeting(meeting, *, actor):
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence"])
     ActionLog.record(meeting, "meeting.cancelled", actor=actor)
-    _notify(_who_answered(meeting), "groups/email/meeting_cancelled", {"meeting": meeting}, skip=actor)
+    announce(kinds.MEETING_CANCELLED, meeting, actor=actor)
     return True
-
-
-def _who_answered(meeting):
-    """Who answered and still takes part: an answer given before leaving the cooperative
-    does not keep the meeting's page, or its e-mails, open."""
-    taking_part = Membership.objects.taking_part().filter(group=meeting.group_id).values("member")
-    return [r.member for r in meeting.rsvps.filter(member__in=taking_part).select_related("member")]
 
 
 @transaction.atomic
@@ -277,7 +270,7 @@ def create_poll(group, *, actor, title, closes_at, slots, description="", durati
     )
     DateSlot.objects.bulk_create(DateSlot(poll=poll, starts_at=start) for start in slots)
     ActionLog.record(poll, "poll.created", actor=actor, slots=len(slots))
-    _notify(_participants(group), "groups/email/poll_created", {"poll": poll}, skip=actor)
+    announce(kinds.POLL_CREATED, poll, actor=actor)
     return poll
 
 
@@ -325,7 +318,8 @@ def close_poll(poll, slot, *, actor, location="", online_url=""):
     poll.status, poll.chosen_slot, poll.meeting = PollStatus.CLOSED, slot, meeting
     poll.save(update_fields=["status", "chosen_slot", "meeting"])
     ActionLog.record(poll, "poll.closed", actor=actor, slot=slot.pk, meeting=meeting.pk)
-    _notify(_participants(poll.group), "groups/email/poll_closed", {"poll": poll, "meeting": meeting})
+    # The facilitator who closed it is told too: the e-mail carries the meeting's details.
+    announce(kinds.POLL_CLOSED, poll)
     return meeting
 
 

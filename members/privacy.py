@@ -106,7 +106,7 @@ def _register_lower_apps():
     from django.contrib.admin.models import LogEntry
 
     from members.models import ActionLog
-    from notifications.models import OutboxEmail, Preferences
+    from notifications.models import DigestRun, Event, Notification, OutboxEmail, Preferences
 
     register(EmailAddress, "user", Fate.DELETE)
     register(EmailConfirmation, "email_address__user", Fate.DELETE)
@@ -115,6 +115,10 @@ def _register_lower_apps():
     # Bodies and headers carry one-click links (unsubscribe, password reset): never exported.
     register(OutboxEmail, "recipient", Fate.DELETE, secret=("body_text", "body_html", "headers"))
     register(Preferences, "member", Fate.DELETE)
+    # What happened in a group stays (others were told of it); who did it reads "ex socio/a".
+    register(Event, "actor", Fate.ANONYMISE)
+    register(Notification, "member", Fate.DELETE)
+    register(DigestRun, "member", Fate.DELETE)
 
 
 _register_lower_apps()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NetworkingConfig(AppConfig):
     name = "networking"
     verbose_name = _("Networking")
+
+    def ready(self):
+        from networking import digest
+
+        digest.register()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import services
-from notifications.models import OutboxEmail
+from notifications.models import DigestRun, OutboxEmail
 
 
 @admin.register(OutboxEmail)
@@ -26,3 +26,14 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%(count)d e-mail sent.", "%(count)d e-mails sent.", sent) % {"count": sent}
         )
+
+
+@admin.register(DigestRun)
+class DigestRunAdmin(admin.ModelAdmin):
+    list_display = ["member", "period", "created_at", "email"]
+    search_fields = ["member__email", "period"]
+    list_select_related = ["member", "email"]
+    readonly_fields = [f.name for f in DigestRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -284,9 +284,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Sends outbox e-mails whose after-commit task never ran (broker down, worker
-    # killed). Every 2 minutes; running it twice is safe because each e-mail is
-    # claimed in the database before it is sent.
+    # killed), after fanning out the events left pending the same way. Every 2 minutes;
+    # twice is safe: each e-mail is claimed in the database before it is sent, and each
+    # chunk of an event moves the event's cursor in the transaction that writes its rows.
     "notifications.sweep_outbox": {"task": "notifications.sweep_outbox", "schedule": 120.0},
+    # Digests due now (daily from 7:00 local time, weekly from 7:00 of the chosen day).
+    # Every 15 minutes; twice (two beats, a job repeated, a worker killed half way) is
+    # safe because each digest is claimed by a unique (member, period) row inserted in
+    # the same transaction as its outbox e-mail: a second run finds the rows and sends
+    # nothing, a run killed half way committed nothing and the next one sends it.
+    "notifications.start_digests": {"task": "notifications.start_digests", "schedule": 900.0},
     # Meeting reminders due now (24 h and 1 h before). Every 5 minutes, so a
     # reminder goes out at most 5 minutes late; twice is safe because each
     # (meeting, member, kind) row is inserted once before its e-mail is queued.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from members import views as member_views
+from notifications import views as notification_views
 from smartprogress import views
 
 # The admin signs in through allauth, so its login has the same rate limits.
@@ -25,7 +26,9 @@ urlpatterns = [
     path("formazione/", include("training.urls")),
     path("rete/", include("networking.urls")),
     path("questionari/", include("networking.surveys.urls")),
-    path("profilo/preferenze/", include("notifications.urls")),
+    path("", include("notifications.urls")),
+    # Outside the app's namespace: the address goes into e-mail headers, keep it short.
+    path("disiscrizione/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("profilo/", include("members.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -26,8 +26,8 @@ from groups.ics import personal_feeds_changed
 from groups.services import REMINDER_PREFERENCE, send_due_reminders
 from members.enums import MemberStatus
 from members.models import ActionLog
-from notifications.services import queue_email
-from training import permissions
+from notifications.services import notify, queue_email
+from training import kinds, permissions
 from training.enums import COURSE_TRANSITIONS, Audience, CourseState, EnrolmentState, ProposalState
 from training.models import (
     RESERVED_SLUGS,
@@ -90,7 +90,8 @@ def enrolment_closed_reason(course, now=None, *, first_start=None):
 
 
 def _notify_enrolment(enrolment, template):
-    queue_email(enrolment.member, f"training/email/{template}", {"enrolment": enrolment, "course": enrolment.course})
+    context = {"enrolment": enrolment, "course": enrolment.course}
+    notify([enrolment.member], kinds.ENROLMENT, enrolment, context, template=f"training/email/{template}")
 
 
 # Enrolment and the waiting list

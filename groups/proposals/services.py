@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups import kinds
 from groups.models import Membership
 from groups.proposals import rendering
 from groups.proposals.enums import CoAuthorState, ProposalState, ReportOutcome, UpdateKind
@@ -29,7 +30,7 @@ from groups.proposals.models import (
 from groups.proposals.permissions import COMMENT_EDIT_WINDOW, can_see
 from groups.services import _claim, _safe_name, check_upload
 from members.models import ActionLog, Member
-from notifications.services import queue_email
+from notifications.services import notify, queue_email
 
 MAX_ATTACHMENTS = 5
 TEXT_FIELDS = ("title", "problem", "solution", "benefit")
@@ -108,9 +109,8 @@ def _readers_of_news(proposal):
     return sorted(people.values(), key=lambda member: member.pk)
 
 
-def _notify(members, template, context):
-    for member in members:
-        queue_email(member, template, context)
+def _notify(members, template, context, *, kind=kinds.PROPOSAL_DECISION):
+    notify(members, kind, context["proposal"], context, template=template)
 
 
 def index_for_search(proposal):
@@ -351,7 +351,12 @@ def answer_proposal(proposal, *, actor, state, text):
     update = ProposalUpdate.objects.create(
         proposal=proposal, kind=UpdateKind.ANSWER, state=state, text=text, created_by=actor
     )
-    _notify(_readers_of_news(proposal), "groups/proposals/email/answered", {"proposal": proposal, "update": update})
+    _notify(
+        _readers_of_news(proposal),
+        "groups/proposals/email/answered",
+        {"proposal": proposal, "update": update},
+        kind=kinds.PROPOSAL_NEWS,
+    )
     return proposal
 
 
@@ -368,7 +373,12 @@ def add_progress_update(proposal, *, actor, text):
         )
     update = ProposalUpdate.objects.create(proposal=proposal, kind=UpdateKind.PROGRESS, text=text, created_by=actor)
     ActionLog.record(proposal, "proposal.progress", actor=actor, text=text)
-    _notify(_readers_of_news(proposal), "groups/proposals/email/progress", {"proposal": proposal, "update": update})
+    _notify(
+        _readers_of_news(proposal),
+        "groups/proposals/email/progress",
+        {"proposal": proposal, "update": update},
+        kind=kinds.PROPOSAL_NEWS,
+    )
     return update
 
 
@@ -585,7 +595,8 @@ def alert_moderators(now=None):
     for proposal in due:
         with transaction.atomic():
             if _claim(ModerationAlert, proposal=proposal):
-                _notify(moderators, "groups/proposals/email/waiting", {"proposal": proposal})
+                for moderator in moderators:  # staff work in the admin: an e-mail, no notification
+                    queue_email(moderator, "groups/proposals/email/waiting", {"proposal": proposal})
                 ActionLog.record(proposal, "proposal.moderators_alerted", moderators=len(moderators))
                 sent += 1
     return sent

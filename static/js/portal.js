@@ -18,7 +18,8 @@
   // htmx fires afterSettle on each element it swapped in (for an outerHTML swap, the new one).
   document.addEventListener("htmx:afterSettle", function (event) {
     var content = event.target;
-    if (!(content instanceof HTMLElement) || !content.isConnected) {
+    // Content loaded by itself (the bell's unread count) is no answer to the reader: leave focus where it is.
+    if (!(content instanceof HTMLElement) || !content.isConnected || content.hasAttribute("data-keep-focus")) {
       return;
     }
     var landing = landingIn(content);

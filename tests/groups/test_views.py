@@ -692,14 +692,15 @@ def test_old_poll_slot_in_year_9999_cannot_be_chosen(client):
     assert (DatePoll.objects.get().status, Meeting.objects.exists()) == ("open", False)
 
 
-def test_old_meeting_in_year_9999_cancelled_tells_member_in_moscow(client):
+def test_old_meeting_in_year_9999_cancelled_tells_member_in_moscow(client, django_capture_on_commit_callbacks):
     meeting = _meeting_at_end_of_time()
     facilitator = FacilitatorFactory(group=meeting.group)
     answered = MembershipFactory(group=meeting.group, member__time_zone="Europe/Moscow").member
     services.answer_meeting(meeting, answered, Answer.YES)
     client.force_login(facilitator.member)
 
-    client.post(f"/incontri/{meeting.pk}/annulla/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/incontri/{meeting.pk}/annulla/")
 
     mail = OutboxEmail.objects.get(to=answered.email)
     assert "venerdì 31 dicembre 9999, 21:00 UTC" in mail.body_text

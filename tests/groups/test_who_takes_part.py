@@ -20,6 +20,7 @@ from groups.models import Membership
 from members.enums import MemberStatus
 from members.models import Member
 from notifications.models import OutboxEmail
+from notifications.services import fan_out_pending
 from tests.factories import (
     DatePollFactory,
     DateSlotFactory,
@@ -78,6 +79,8 @@ class World:
         }
 
     def recipients(self, kind):
+        # Group events are fanned out by a task after commit; the tests run inside one transaction.
+        fan_out_pending()
         by_pk = {person.pk: label for label, person in self.people.items()}
         emails = OutboxEmail.objects.filter(kind=f"groups/email/{kind}")
         return {by_pk.get(pk, pk) for pk in emails.values_list("recipient_id", flat=True)}
@@ -177,6 +180,7 @@ def test_online_link_reaches_only_who_sees_it_on_the_meeting_page(client):
     world = World(meeting_in=timedelta(days=1))
     for event in (_reminders, _meeting_moved, _meeting_cancelled, _poll_closed):
         event(world)
+    fan_out_pending()
     sent_the_link = {
         label
         for label, person in world.people.items()

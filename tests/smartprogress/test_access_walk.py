@@ -46,6 +46,8 @@ from networking import permissions as network_permissions
 from networking.models import CommonProject, ContactMessage, ProjectInterest
 from networking.surveys import permissions as survey_permissions
 from networking.surveys.models import Survey
+from notifications import services as notification_services
+from notifications.models import Notification
 from tests.crawl import LOGIN, demo_world
 from tests.factories import MembershipFactory, VerifiedMemberFactory
 from training import permissions as training_permissions
@@ -401,6 +403,27 @@ def surveys(world):
     return [({"slug": s.slug}, s) for s in Survey.objects.order_by("pk")]
 
 
+def notifications(world):
+    """Someone else's notifications, and the participant's own when the demo gave them one."""
+    own = _first(Notification.objects.filter(member=world["P"]), 1)
+    return [({"pk": n.pk}, n) for n in [*_first(Notification.objects.exclude(member=world["P"]), 2), *own]]
+
+
+def unsubscribe_tokens(world):
+    """The signed token is the only authority (RFC 8058: no cookie, no log-in); a wrong one
+    is refused, whoever sends it."""
+    token = notification_services.unsubscribe_token(world["P"], "groups.meeting_created")
+    return [({"token": token}, world["P"]), ({"token": "non-valido"}, None)]
+
+
+def notification_owner(person, obj):
+    return person.is_authenticated and obj.member_id == person.pk
+
+
+def holds_valid_token(person, obj):
+    return obj is not None
+
+
 def calendar_tokens(world):
     return [({"token": world["P"].ensure_calendar_token()}, world["P"]), ({"token": "non-esiste"}, None)]
 
@@ -523,6 +546,9 @@ ROUTES = {
     "questionari/<slug:slug>/": Expect(surveys, sees_survey, sees_survey),
     "questionari/<slug:slug>/risultati/": Expect(surveys, sees_results, None),
     "questionari/<slug:slug>/risposte.csv": Expect(surveys, staff, None),
+    # notifications
+    "notifiche/<int:pk>/letta/": Expect(notifications, None, notification_owner, notification_owner),
+    "disiscrizione/<str:token>/": Expect(unsubscribe_tokens, holds_valid_token, holds_valid_token),
 }
 
 

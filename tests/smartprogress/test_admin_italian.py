@@ -38,6 +38,7 @@ from groups.proposals.models import Comment, ModerationAlert, Proposal, Report
 from members import services as member_services
 from members.admin import permission_label
 from members.enums import Language, MemberStatus
+from notifications.models import DigestRun, OutboxEmail
 from tests.catalogues import read_catalogue
 from tests.factories import (
     CandidacyFactory,
@@ -217,6 +218,7 @@ def one_of_each(italian_staff):
     """An object of every model the admin shows, with the states that bring out its texts."""
     pending = MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="002002")
     member_services.verify_member(pending, actor=italian_staff)  # an action log row and an outbox e-mail
+    DigestRun.objects.create(member=pending, period="w2026-W48", email=OutboxEmail.objects.first())
     MemberFactory(status=MemberStatus.VERIFICATION_REQUESTED, membership_number="003003")
     RosterEntryFactory()
     SkillFactory(sector=SectorFactory(name="Musica", slug="musica"))

@@ -23,6 +23,8 @@ pages the browser journeys reach through forms, in the states they see them:
 - test_calls_journey.py and test_calls_accessibility.py: members apply (the start and edit forms,
   with their errors), reviewers score (the form, with its errors), a member asks Smart to lead
   a project and comments on the draft rules, the staff assess a lead-partner request.
+- test_notifications_journey.py: /notifiche/ and the preferences (crawled), the preferences
+  with errors, everything read, and the unsubscribe pages a visitor opens from an e-mail.
 GET pages come from the crawl; journey_pages() adds what only a POST shows.
 """
 
@@ -36,6 +38,7 @@ from django.utils import timezone
 from calls.models import Candidacy, LeadPartnerRequest
 from groups.models import DatePoll
 from groups.proposals.models import Proposal
+from notifications.services import DIGEST, unsubscribe_token
 from tests.crawl import crawl, demo_world
 from tests.html_check import nu_errors, outline, skipped_levels
 from training.models import Course, TrainerProposal
@@ -187,6 +190,19 @@ def journey_pages(client, people, on_commit):
     keep("P inbox", client.get("/rete/messaggi/"))
     _as(client, people["S"])
     keep("S split results", client.get("/questionari/strumenti-di-smart/risultati/?per=modo"))
+
+    # test_notifications_journey.py: preferences with errors, one-click unsubscribe (the
+    # confirmation, done, a link that does not work) as a visitor would open it from an e-mail.
+    _as(client, people["P"])
+    keep("P preferences with errors", client.post("/profilo/preferenze/", {"digest_frequency": "ogni ora"}))
+    keep("P all read", client.post("/notifiche/lette/", follow=True))
+    token = unsubscribe_token(people["P"], DIGEST)
+    _as(client, None)
+    keep("A unsubscribe confirmation", client.get(f"/disiscrizione/{token}/"))
+    keep("A unsubscribed", client.post(f"/disiscrizione/{token}/"))
+    response = client.get("/disiscrizione/non-valido/")
+    assert response.status_code == 400
+    pages["A unsubscribe link that does not work"] = response.content.decode()
     return pages
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calls.demo import seed_calls
-from groups.demo import seed_group_activity, seed_proposals, seed_working_groups
+from groups.demo import seed_group_activity, seed_notifications, seed_proposals, seed_working_groups
 from groups.enums import Role
 from groups.models import Membership
 from groups.proposals import services as proposal_services
@@ -150,6 +150,7 @@ class Command(BaseCommand):
                 "ricerca-e-sviluppo": [members[n] for n in ("davide", "elena", "marco")],
             },
         )
+        seed_notifications(groups)
         courses = seed_training(members, staff)
         seed_proposals(members, staff)
         seed_calls([members[n] for n in ("giulia", "marco", "sara", "elena", "luca")], members["andrea"], staff)

@@ -1,0 +1,21 @@
+"""Training's kinds of notification (notifications.registry), registered from TrainingConfig.ready."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notifications.registry import NotificationKind, register_kind
+
+ENROLMENT = "training.enrolment"
+
+
+def register():
+    # A seat confirmed, a place on the waiting list, a time-limited offer: always e-mailed.
+    register_kind(
+        NotificationKind(
+            key=ENROLMENT,
+            label=_("My seat in a course"),
+            template="training/email/confirmed",
+            url=lambda enrolment: reverse("training:course", args=[enrolment.course.slug]),
+            email_optional=False,
+        )
+    )
