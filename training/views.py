@@ -34,6 +34,15 @@ from training.models import (
 TRAINERS = Prefetch("trainers", queryset=CourseTrainer.objects.select_related("member"))
 
 
+def with_trainer_names(courses):
+    """The courses, each with the names of its trainers as a tuple: the cards show them and
+    their cache key is a digest of them (templates/training/includes/course_cards.html)."""
+    courses = list(courses)
+    for course in courses:
+        course.trainer_names = tuple(trainer.display_name for trainer in course.trainers.all())
+    return courses
+
+
 def _messages_from(request, error):
     for text in error.messages:
         messages.error(request, text)
@@ -69,7 +78,7 @@ def catalogue(request):
     if "pubblico" in chosen:
         courses = courses.filter(audience=chosen["pubblico"])
     context = {
-        "courses": list(courses.order_by("first_session_at", "title")),
+        "courses": with_trainer_names(courses.order_by("first_session_at", "title")),
         "form": form,
         "filtered": bool(chosen),
         "programmes": list(Programme.objects.all()),
@@ -92,7 +101,7 @@ def programme_detail(request, slug):
     events = list(programme.events.all())
     context = {
         "programme": programme,
-        "courses": list(courses),
+        "courses": with_trainer_names(courses),
         "upcoming_events": [event for event in events if event.ends_at >= now],
         "past_events": [event for event in reversed(events) if event.ends_at < now],
     }
