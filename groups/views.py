@@ -215,10 +215,7 @@ def participants(request, slug):
     group = _group(slug)
     _require(request, group, permissions.can_manage)
     memberships = (
-        Membership.objects.taking_part()
-        .filter(group=group)
-        .select_related("member")
-        .order_by(*FACILITATORS_FIRST)
+        Membership.objects.taking_part().filter(group=group).select_related("member").order_by(*FACILITATORS_FIRST)
     )
     page = Paginator(memberships, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "groups/participants.html", {"group": group, "page": page})
