@@ -7,6 +7,9 @@ can get an old fragment. The template names the language and the time zone too, 
 change the words and the hours:
 
     {% cache 3600 group_grid groups|rows_key:"pk,name,summary" LANGUAGE_CODE TIME_ZONE %}
+
+A field may follow a relation with dots ("area.name"): a course card shows its area's
+name, which changes on the area's row, not the course's.
 """
 
 import hashlib
@@ -19,9 +22,17 @@ register = template.Library()
 @register.filter
 def rows_key(rows, fields):
     """A digest of `fields` (comma-separated attribute names) of every row, in order."""
-    names = [name.strip() for name in fields.split(",")]
+    paths = [name.strip().split(".") for name in fields.split(",")]
     digest = hashlib.blake2b(digest_size=16)
     for row in rows:
-        digest.update(repr(tuple(getattr(row, name, None) for name in names)).encode())
+        digest.update(repr(tuple(_value(row, path) for path in paths)).encode())
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def _value(row, path):
+    for name in path:
+        if row is None:
+            return None
+        row = getattr(row, name, None)
+    return row

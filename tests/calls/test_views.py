@@ -638,3 +638,41 @@ def test_after_withdrawing_the_call_page_offers_to_apply_again(client):
     html = client.get(f"/bandi/{candidacy.call.slug}/").content.decode()
 
     assert f'href="/bandi/{candidacy.call.slug}/candidatura/"' in html
+
+
+# The list is cached in Redis under a digest of what it shows, the reader's follows included.
+
+
+def test_call_list_shows_follows_to_their_reader_only_and_fresh(client, verified_member):
+    call = FundingCallFactory(title="Bando musica")
+    other = VerifiedMemberFactory()
+    client.force_login(verified_member)
+    assert "Lo segui" not in client.get("/bandi/").content.decode()
+
+    services.follow_call(call, verified_member)
+    assert "Lo segui" in client.get("/bandi/").content.decode()
+    client.force_login(other)
+    assert "Lo segui" not in client.get("/bandi/").content.decode()
+
+    client.force_login(verified_member)
+    services.unfollow_call(call, verified_member)
+    assert "Lo segui" not in client.get("/bandi/").content.decode()
+
+
+def test_call_list_follows_the_fields_it_shows(client):
+    call = FundingCallFactory(title="Bando musica", max_candidacies=2)
+    sector = SectorFactory(name="Musica")
+    call.sectors.add(sector)
+    assert "Musica" in client.get("/bandi/").content.decode()
+
+    sector.name = "Spettacolo dal vivo"
+    sector.save()
+    call.max_candidacies = 3
+    call.funder = "Fondazione Nuova"
+    call.save()
+    html = client.get("/bandi/").content.decode()
+
+    assert "Spettacolo dal vivo" in html
+    assert "Fondazione Nuova" in html
+    assert "Al massimo 3 candidature" in html
+    assert "Musica<" not in html

@@ -737,3 +737,38 @@ def test_old_meeting_in_year_9999_edit_page_opens_for_facilitator_in_moscow(clie
 
     assert response.status_code == 200
     assert 'value="9999-12-31T21:00"' in response.content.decode()
+
+
+# Facilitators come first: in a group larger than a page, they still show.
+
+
+@pytest.fixture
+def big_group():
+    group = WorkingGroupFactory()
+    facilitator = FacilitatorFactory(group=group, member__full_name="Zeno Zanetti")
+    MembershipFactory.create_batch(101, group=group, member__full_name="Anna Abate")
+    return group, facilitator.member
+
+
+def test_group_page_shows_the_facilitator_of_a_big_group_first(client, big_group):
+    group, facilitator = big_group
+    client.force_login(VerifiedMemberFactory())
+
+    response = client.get(f"/gruppi/{group.slug}/")
+
+    names = [row.full_name for row in response.context["participants"]]
+    assert len(names) == 60
+    assert names[0] == "Zeno Zanetti"
+    assert "Zeno Zanetti" in response.content.decode()
+
+
+def test_participants_page_lists_the_facilitator_of_a_big_group_first(client, big_group):
+    group, facilitator = big_group
+    client.force_login(facilitator)
+
+    response = client.get(f"/gruppi/{group.slug}/partecipanti/")
+
+    rows = list(response.context["page"])
+    assert len(rows) == 100
+    assert rows[0].member == facilitator
+    assert "Zeno Zanetti" in response.content.decode()

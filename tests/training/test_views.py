@@ -18,6 +18,7 @@ from tests.factories import (
     ProgrammeFactory,
     SectorFactory,
     SkillFactory,
+    VerifiedMemberFactory,
     WorkingGroupFactory,
 )
 from training import services
@@ -307,3 +308,47 @@ def test_dashboard_shows_an_open_offer_first_and_leaves_out_finished_courses(cli
 
     assert re.findall(r'<a href="/formazione/[^"]+/">([^<]+)</a> ·', html) == ["Offerto", "Confermato"]
     assert "C'è un posto libero per te: accettalo entro" in html
+
+
+# The cards are cached in Redis under a digest of what they show: every write shows at once.
+
+
+def test_catalogue_cards_show_seats_and_waiting_list_fresh_after_each_write(client):
+    course = CourseFactory(capacity=2, title="Montaggio")
+    assert "2 posti liberi" in client.get("/formazione/").content.decode()
+
+    first = services.enrol(course, VerifiedMemberFactory())
+    assert "1 posto libero" in client.get("/formazione/").content.decode()
+
+    services.enrol(course, VerifiedMemberFactory())
+    services.enrol(course, VerifiedMemberFactory())
+    assert "completo, 1 persona in lista d" in client.get("/formazione/").content.decode()
+
+    services.cancel_enrolment(first, actor=first.member)
+    html = client.get("/formazione/").content.decode()
+    assert "completo, 1 persona in lista d" not in html
+
+
+def test_catalogue_cards_follow_the_names_they_show(client):
+    area = SectorFactory(name="Audiovisivo")
+    programme = ProgrammeFactory(name="Percorso uno")
+    course = CourseFactory(area=area, programme=programme, title="Montaggio")
+    trainer = CourseTrainerFactory(course=course, member=None, name="Ospite esterna")
+    assert "Ospite esterna" in client.get("/formazione/").content.decode()
+
+    area.name = "Cinema"
+    area.save()
+    programme.name = "Percorso due"
+    programme.save()
+    trainer.name = "Docente nuova"
+    trainer.save()
+    course.title = "Montaggio avanzato"
+    course.save()
+    html = client.get("/formazione/").content.decode()
+    programme_html = client.get(f"/formazione/programmi/{programme.slug}/").content.decode()
+
+    for text in ("Cinema", "Percorso due", "Docente nuova", "Montaggio avanzato"):
+        assert text in html
+        assert text in programme_html
+    assert "Audiovisivo" not in html
+    assert "Ospite esterna" not in html
