@@ -191,10 +191,10 @@ def seed_calls(applicants, reviewer, staff):
         _seed_ranked([first, second, third, fourth], reviewer, staff)
     if not FundingCall.objects.filter(slug="spettacolo-dal-vivo-2021").exists():
         _seed_scoring([third, fourth, fifth], reviewer, staff)
-    _seed_open(first, fourth, staff)
+    _seed_open(first, fourth, third, staff)
 
 
-def _seed_open(applicant, invitee, staff):
+def _seed_open(applicant, invitee, offerer, staff):
     call = FundingCall.objects.filter(slug="cultura-futura-2021").first()
     if call is None:
         call = _make_call(
@@ -219,13 +219,15 @@ def _seed_open(applicant, invitee, staff):
             budget=Decimal("18000.00"),
         )
         services.invite_team_member(candidacy, invitee, actor=applicant, role="Fotografia e documentazione")
-        services.open_role(
+        role = services.open_role(
             candidacy,
             actor=applicant,
             title="Grafica per la comunicazione",
             description="Locandine, social e il libretto del concerto finale.",
             skills=Skill.objects.filter(slug__in=["grafica", "web-design", "social-media"]),
         )
+        # An offer waiting for the team's answer: under the applicant's bell.
+        services.offer_to_join(role, offerer, message="Ho già curato la grafica di due festival di quartiere.")
         services.follow_call(call, invitee)
     elif call.status == CallStatus.OPEN and call.internal_deadline <= timezone.now():
         FundingCall.objects.filter(pk=call.pk).update(internal_deadline=_day(25), funder_deadline=_day(39, 17))

@@ -691,7 +691,8 @@ def offer_to_join(role, member, *, message=""):
     _check_fields(offer, {"message": message})
     offer.save()
     ActionLog.record(role.candidacy, "candidacy.offer_received", actor=member, role=role.pk)
-    queue_email(role.candidacy.applicant, "calls/email/join_offer", {"offer": offer, "role": role})
+    # The whole team sees the candidacy and its offers: each is told, under the bell and by e-mail.
+    notify(team_of(role.candidacy), kinds.JOIN_OFFER, offer, {"offer": offer, "role": role})
     return offer
 
 
@@ -721,7 +722,7 @@ def answer_offer(offer, *, actor, accept):
     offer.answered_at = timezone.now()
     offer.save(update_fields=["state", "answered_at"])
     ActionLog.record(candidacy, f"candidacy.offer_{offer.state}", actor=actor, member=offer.member_id)
-    queue_email(offer.member, "calls/email/offer_answered", {"offer": offer, "accepted": accept})
+    notify([offer.member], kinds.OFFER_ANSWERED, offer, {"offer": offer, "accepted": accept})
     return True
 
 

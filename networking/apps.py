@@ -7,6 +7,7 @@ class NetworkingConfig(AppConfig):
     verbose_name = _("Networking")
 
     def ready(self):
-        from networking import digest
+        from networking import digest, kinds
 
+        kinds.register()
         digest.register()

@@ -1,5 +1,5 @@
 """Every write of the network: messages, blocks, common projects and their collaborators.
-Each function checks its rule, saves, logs and queues its e-mails in one transaction."""
+Each function checks its rule, saves, logs and tells whom it concerns in one transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import ActionLog
-from networking import permissions
+from networking import kinds, permissions
 from networking.enums import InterestState
 from networking.models import Block, CommonProject, ContactMessage, ProjectInterest
-from notifications.services import queue_email
+from notifications.services import announce, notify
 
 
 @transaction.atomic
@@ -27,7 +27,7 @@ def send_message(sender, recipient, body, *, shares_address=False):
         sender=sender, recipient=recipient, body=body, shares_address=shares_address
     )
     ActionLog.record(message, "network.message_sent", actor=sender, recipient=recipient.pk)
-    queue_email(recipient, "networking/email/message", {"message": message, "sender": sender})
+    notify([recipient], kinds.MESSAGE, message, {"message": message, "sender": sender})
     return message
 
 
@@ -63,6 +63,9 @@ def post_project(author, *, title, description, skills):
     project = CommonProject.objects.create(author=author, title=title, description=description)
     project.skills.set(skills)
     ActionLog.record(project, "project.posted", actor=author)
+    if skills:
+        # Who shows a needed skill is told by a task, in chunks: the post does not wait for them.
+        announce(kinds.PROJECT_NEEDS_MY_SKILLS, project, actor=author)
     return project
 
 
@@ -78,7 +81,8 @@ def express_interest(project, member, note=""):
     except IntegrityError:
         raise ValidationError(_("You have already said you are interested in this project."), code="twice") from None
     ActionLog.record(interest, "project.interest", actor=member)
-    queue_email(project.author, "networking/email/interest", {"project": project, "interested": member, "note": note})
+    if permissions.can_use_network(project.author):
+        notify([project.author], kinds.INTEREST, project, {"project": project, "interested": member, "note": note})
     return interest
 
 
@@ -93,7 +97,8 @@ def accept_collaborator(interest, *, actor):
     interest.state = InterestState.ACCEPTED
     interest.save(update_fields=["state"])
     ActionLog.record(interest, "project.collaborator_accepted", actor=actor)
-    queue_email(interest.member, "networking/email/accepted", {"project": interest.project})
+    if permissions.can_use_network(interest.member):
+        notify([interest.member], kinds.ACCEPTED, interest.project, {"project": interest.project})
     return interest
 
 

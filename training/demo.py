@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from members.models import Sector, Skill
+from training import services
 from training.enums import CourseState, EnrolmentState, ProposalState
 from training.models import (
     Attendance,
@@ -218,6 +219,9 @@ def seed_training(members, staff):
     courses = [_seed_course(spec, members, agora, today) for spec in COURSES]
     courses.append(_seed_proposals(members, staff))
     _seed_interests(members)
+    # Who asked for a published course's area or skills is told once (InterestNotice).
+    for course in Course.objects.filter(state=CourseState.PUBLISHED):
+        services.tell_interested_members(course)
     return courses
 
 

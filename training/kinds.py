@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.registry import NotificationKind, register_kind
 
 ENROLMENT = "training.enrolment"
+COURSE_MATCHES_INTEREST = "training.course_matches_interest"
 
 
 def register():
@@ -17,5 +18,14 @@ def register():
             template="training/email/confirmed",
             url=lambda enrolment: reverse("training:course", args=[enrolment.course.slug]),
             email_optional=False,
+        )
+    )
+    # A course opens in an area or on a skill the member asked to learn: news, may be turned off.
+    register_kind(
+        NotificationKind(
+            key=COURSE_MATCHES_INTEREST,
+            label=_("A course opens that I asked for"),
+            template="training/email/course_matches_interest",
+            url=lambda course: reverse("training:course", args=[course.slug]),
         )
     )

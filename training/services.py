@@ -592,13 +592,13 @@ def interested_in(course):
 
 def tell_interested_members(course):
     """A course opens: who asked to learn its area or skills is told, once per course.
-    Kept in one function so the notifications app (issue 9) can take it over."""
+    Each is told under the bell and, unless they turned this kind off, by e-mail."""
     told = 0
     for interest in interested_in(course).select_related("member"):
         try:
             with transaction.atomic():
                 InterestNotice.objects.create(course=course, member=interest.member)
-                queue_email(interest.member, "training/email/course_matches_interest", {"course": course})
+                notify([interest.member], kinds.COURSE_MATCHES_INTEREST, course, {"course": course})
         except IntegrityError:
             continue
         told += 1

@@ -206,6 +206,25 @@ def test_seed_demo_has_the_network(settings, tmp_path):
     ]
 
 
+def test_seed_demo_shows_the_other_apps_under_the_bell(settings, tmp_path):
+    from notifications.models import Notification
+
+    settings.MEDIA_ROOT = tmp_path
+
+    call_command("seed_demo", allow_production=True)
+    call_command("seed_demo", allow_production=True)
+
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {
+        "calls.join_offer",
+        "training.course_matches_interest",
+        "networking.message",
+        "networking.interest",
+        "networking.accepted",
+    } <= kinds
+    assert Notification.objects.filter(kind="calls.join_offer").count() == 1
+
+
 def test_seed_demo_prints_who_facilitates_which_group(capsys, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
