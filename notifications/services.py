@@ -422,10 +422,15 @@ def _fan_out_chunk(event_id, size):
         Notification.objects.bulk_create(notifications)
         email_ids = [email.pk for email in OutboxEmail.objects.bulk_create(emails)]
         event.fanned_out_to = members[-1].pk
-        event.save(update_fields=["fanned_out_to"])
+        # A chunk shorter than asked for was the last: the event is done in the same
+        # transaction, not left pending until another run finds nobody left.
+        more = len(members) == size
+        if not more:
+            event.done_at = timezone.now()
+        event.save(update_fields=["fanned_out_to", "done_at"])
         if email_ids:
             transaction.on_commit(lambda: _publish(_send_batch_task(), email_ids))
-    return len(members) == size
+    return more
 
 
 def _send_batch_task():
