@@ -120,29 +120,34 @@ def _scene():
 
 
 def _act(client, facilitator, actor, open_group, meeting, course, capture):
-    """Every member action through its page, as a browser would; returns the answers."""
+    """Every member action through its page, as a browser would; returns the answers,
+    each with the seconds it took."""
     answers = []
+
+    def post(url, data=None):
+        # The after-commit work (publishing to the broker) runs inside the timing, as in
+        # a real request.
+        started = time.monotonic()
+        with capture(execute=True):
+            response = client.post(url, data or {})
+        response.seconds = time.monotonic() - started
+        answers.append(response)
+
     client.force_login(actor)
-    with capture(execute=True):
-        answers.append(client.post(f"/gruppi/{open_group.slug}/partecipa/"))
-        answers.append(client.post(f"/incontri/{meeting.pk}/risposta/", {"answer": "yes"}))
-        answers.append(
-            client.post(f"/gruppi/{meeting.group.slug}/proposte/nuova/", {**PROPOSAL_TEXT, "azione": "invia"})
-        )
-        answers.append(client.post(f"/formazione/{course.slug}/iscriviti/"))
+    post(f"/gruppi/{open_group.slug}/partecipa/")
+    post(f"/incontri/{meeting.pk}/risposta/", {"answer": "yes"})
+    post(f"/gruppi/{meeting.group.slug}/proposte/nuova/", {**PROPOSAL_TEXT, "azione": "invia"})
+    post(f"/formazione/{course.slug}/iscriviti/")
     client.force_login(facilitator.member)
     start = timezone.localtime() + timedelta(days=9)
-    with capture(execute=True):
-        answers.append(
-            client.post(
-                f"/gruppi/{meeting.group.slug}/incontri/nuovo/",
-                {
-                    "title": "L'incontro dopo il guasto",
-                    "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-                    "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-                },
-            )
-        )
+    post(
+        f"/gruppi/{meeting.group.slug}/incontri/nuovo/",
+        {
+            "title": "L'incontro dopo il guasto",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     return answers
 
 
@@ -198,17 +203,15 @@ def test_redis_frozen_requests_still_answer(client, private_redis, django_captur
             started = time.monotonic()
             response = client.get(url)
             timings.append((url, response.status_code, time.monotonic() - started))
-        started = time.monotonic()
         answers = _act(client, *scene, django_capture_on_commit_callbacks)
-        acting = time.monotonic() - started
     finally:
         private_redis.thaw()
 
     assert all(status == 200 for _url, status, _took in timings), timings
     assert all(took < ANSWER_BOUND for _url, _status, took in timings), timings
     assert [a.status_code for a in answers] == [302] * len(answers)
-    # Five actions, each with its e-mails: the breakers let at most one timeout through.
-    assert acting < ANSWER_BOUND, acting
+    # Each action queues e-mails; the breakers let one timeout through, not one per e-mail.
+    assert all(a.seconds < ANSWER_BOUND for a in answers), [a.seconds for a in answers]
     _assert_actions_saved(actor, open_group, meeting, course)
     # The freeze was met, and each breaker opened once rather than at every call.
     assert caplog.text.count("Redis cache did not answer") == 1
