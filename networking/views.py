@@ -67,9 +67,14 @@ def home(request):
         # A wrong criterion (a stale or hand-written address) is left out, the others apply.
         form.is_valid()
         found = directory.search(found, **_criteria(form.cleaned_data))
-    found = found.prefetch_related(
-        Prefetch("skills", to_attr="skill_list"), Prefetch("sectors", to_attr="sector_list")
-    ).order_by("full_name", "pk")
+    # Only the columns a result shows: no password hash, no bio or directory text for a list of
+    # names. The order is the one index `member_directory_name_idx` (members) holds, so the page
+    # of 24 is read from it instead of sorting every match.
+    found = (
+        found.only("pk", "full_name", "region", "shows_region", "shows_sectors", "shows_skills")
+        .prefetch_related(Prefetch("skills", to_attr="skill_list"), Prefetch("sectors", to_attr="sector_list"))
+        .order_by("full_name", "pk")
+    )
     page = _page(request, found, DIRECTORY_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("pagina", None)
