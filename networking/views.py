@@ -63,10 +63,12 @@ def home(request):
         return render(request, "networking/outside.html", {"groups": groups, "theme": GroupTheme.NETWORKING})
     form = DirectorySearchForm(request.GET or None)
     found = Member.objects.in_directory()
+    criteria = {}
     if form.is_bound:
         # A wrong criterion (a stale or hand-written address) is left out, the others apply.
         form.is_valid()
-        found = directory.search(found, **_criteria(form.cleaned_data))
+        criteria = _criteria(form.cleaned_data)
+        found = directory.search(found, **criteria)
     # Only the columns a result shows: no password hash, no bio or directory text for a list of
     # names. The order is the one index `member_directory_name_idx` (members) holds, so the page
     # of 24 is read from it instead of sorting every match.
@@ -75,7 +77,10 @@ def home(request):
         .prefetch_related(Prefetch("skills", to_attr="skill_list"), Prefetch("sectors", to_attr="sector_list"))
         .order_by("full_name", "pk")
     )
-    page = _page(request, found, DIRECTORY_PAGE_SIZE)
+    paginator = Paginator(found, DIRECTORY_PAGE_SIZE)
+    # The count comes from the cache until a write changes the directory (members/directory.py).
+    paginator.count = directory.cached_count(found, **criteria)
+    page = paginator.get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(

@@ -132,6 +132,48 @@ def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num
         assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
 
 
+def _count(response):
+    return response.context["page"].paginator.count
+
+
+def test_directory_count_is_read_from_the_cache_until_the_directory_changes(client, django_assert_num_queries):
+    skill = SkillFactory()
+    listed_member(skills=[skill])
+    client.force_login(VerifiedMemberFactory())
+    with django_assert_num_queries(9):
+        assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
+    # The same search again: no COUNT, the rest as before.
+    with django_assert_num_queries(8):
+        assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
+
+
+def test_directory_count_follows_every_write_at_once(client):
+    """A cached count is never stale: each write is read back through the page."""
+    video = SkillFactory(name="Montaggio video")
+    music = SectorFactory(name="Musica", slug="musica")
+    first = listed_member(full_name="Elena Ricci", skills=[video], sectors=[music])
+    client.force_login(VerifiedMemberFactory())
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 1
+    assert _count(client.get("/rete/")) == 1
+
+    second = listed_member(full_name="Davide Marino")
+    assert _count(client.get("/rete/")) == 2
+    second.skills.add(video)
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 2
+    second.sectors.add(music)
+    assert _count(client.get("/rete/", {"sector": music.pk})) == 2
+
+    second.skills.remove(video)
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 1
+    first.in_directory = False
+    first.save()
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 0
+    assert _count(client.get("/rete/", {"sector": music.pk})) == 1
+    assert _names(client.get("/rete/")) == ["Davide Marino"]
+    second.delete()
+    assert _count(client.get("/rete/")) == 0
+
+
 def test_directory_pages(client):
     for number in range(30):
         listed_member(full_name=f"Persona {number:02d}")
