@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from members.directory import directory_changed
+        from members.directory import directory_changed, options_changed
         from members.models import Member, Sector, Skill
 
         # What a directory search finds depends on these rows: a change retires cached counts.
@@ -21,3 +21,7 @@ class MembersConfig(AppConfig):
             m2m_changed.connect(
                 directory_changed, sender=through, dispatch_uid=f"members.directory_changed.{through.__name__}"
             )
+        for model in (Skill, Sector):
+            uid = f"members.options_changed.{model._meta.label}"
+            post_save.connect(options_changed, sender=model, dispatch_uid=uid + ".save", weak=False)
+            post_delete.connect(options_changed, sender=model, dispatch_uid=uid + ".delete", weak=False)

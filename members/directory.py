@@ -137,3 +137,27 @@ def cached_count(queryset, *, text="", skill=None, sector=None, region=""):
         count = queryset.count()
         cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
+
+
+# The search form's lists of all skills and all sectors are the same for every reader: the
+# page caches them rendered (networking/directory.html), keyed by this version, which a save
+# or delete of a skill or a sector replaces, now and after commit (as `directory_changed`).
+OPTIONS_VERSION_KEY = "directory:options-version"
+
+
+def options_version():
+    version = cache.get(OPTIONS_VERSION_KEY)
+    if version is None:
+        cache.add(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
+        # Redis away: a new key each time, so nothing old is ever read.
+        version = cache.get(OPTIONS_VERSION_KEY) or uuid.uuid4().hex
+    return version
+
+
+def _new_options_version():
+    cache.set(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def options_changed(**kwargs):
+    _new_options_version()
+    transaction.on_commit(_new_options_version)

@@ -86,7 +86,13 @@ def home(request):
     return render(
         request,
         "networking/directory.html",
-        {"form": form, "page": page, "query": query.urlencode(), "in_directory": request.user.in_directory},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "in_directory": request.user.in_directory,
+            "options_version": directory.options_version(),
+        },
     )
 
 

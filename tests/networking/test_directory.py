@@ -2,6 +2,7 @@
 (only the fields chosen), the search (full text, skill, sector, region) and who may browse."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from members.directory import directory_text_of, refresh_directory_text
@@ -124,11 +125,16 @@ def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num
     listed_member(skills=[skill], sectors=[sector])
     client.force_login(VerifiedMemberFactory())
     # session, user, the chosen skill, count, page, its skills and sectors, the two lists of the form
+    # (with nothing cached; the count and the lists are cached, see the tests below)
+    cache.clear()
     with django_assert_num_queries(9):
         assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 1
     for _ in range(30):
         listed_member(skills=[skill], sectors=[sector])
+    cache.clear()
     with django_assert_num_queries(9):
+        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
+    with django_assert_num_queries(6):
         assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
 
 
@@ -142,9 +148,24 @@ def test_directory_count_is_read_from_the_cache_until_the_directory_changes(clie
     client.force_login(VerifiedMemberFactory())
     with django_assert_num_queries(9):
         assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
-    # The same search again: no COUNT, the rest as before.
-    with django_assert_num_queries(8):
+    # The same search again: no COUNT, no lists of skills and sectors for the form.
+    with django_assert_num_queries(6):
         assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
+
+
+def test_directory_form_lists_follow_a_new_or_renamed_skill_at_once(client):
+    SkillFactory(name="Montaggio video")
+    client.force_login(VerifiedMemberFactory())
+    assert "Montaggio video" in client.get("/rete/").content.decode()
+
+    renamed = SkillFactory(name="Fonica")
+    assert "Fonica" in client.get("/rete/").content.decode()
+    renamed.name = "Fonica e presa diretta"
+    renamed.save()
+    page = client.get("/rete/", {"skill": renamed.pk}).content.decode()
+    assert f'<option value="{renamed.pk}" selected>Fonica e presa diretta</option>' in page
+    renamed.delete()
+    assert "Fonica" not in client.get("/rete/").content.decode()
 
 
 def test_directory_count_follows_every_write_at_once(client):
