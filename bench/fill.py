@@ -66,6 +66,7 @@ def _bulk(wanted):
     from groups.models import DatePoll, DateSlot, DateVote, Document, Meeting, Membership, WorkingGroup
     from groups.proposals.enums import ProposalState
     from groups.proposals.models import Proposal
+    from members.directory import directory_changed
     from members.enums import MemberStatus
     from members.models import Member, Sector
     from training.enums import CourseState
@@ -203,6 +204,8 @@ def _bulk(wanted):
     # Bulk inserts send no signal: store the participant counts the signals would have kept.
     WorkingGroup.objects.all().recount_participants()
     _directory(ids)
+    # ... nor the directory's cached search counts: retire them.
+    directory_changed()
     Session.objects.bulk_create(
         Session(
             course=course,

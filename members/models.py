@@ -172,6 +172,17 @@ class Member(AbstractBaseUser, PermissionsMixin):
         indexes = [
             # The admin's queue of requests to verify, oldest first.
             models.Index(fields=["status", "status_changed_at"], name="member_status_idx"),
+            # The directory's page of results (networking `home`): `in_directory()` ordered by
+            # full_name, pk, LIMIT 24. Only the directory's rows, in the page's order: the page
+            # reads 24 index entries instead of sorting every match (27 ms to 1 ms for a skill
+            # shared by 2,300 members, at 100,000 members). The condition must stay the one
+            # `MemberQuerySet.in_directory` writes, or PostgreSQL will not use the index.
+            models.Index(
+                fields=["full_name", "id"],
+                name="member_directory_name_idx",
+                condition=models.Q(status=MemberStatus.VERIFIED, is_active=True, in_directory=True)
+                & ~models.Q(visibility=Visibility.PRIVATE),
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 (only the fields chosen), the search (full text, skill, sector, region) and who may browse."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from members.directory import directory_text_of, refresh_directory_text
@@ -124,12 +125,74 @@ def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num
     listed_member(skills=[skill], sectors=[sector])
     client.force_login(VerifiedMemberFactory())
     # session, user, the chosen skill, count, page, its skills and sectors, the two lists of the form
+    # (with nothing cached; the count and the lists are cached, see the tests below)
+    cache.clear()
     with django_assert_num_queries(9):
         assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 1
     for _ in range(30):
         listed_member(skills=[skill], sectors=[sector])
+    cache.clear()
     with django_assert_num_queries(9):
         assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
+    with django_assert_num_queries(6):
+        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
+
+
+def _count(response):
+    return response.context["page"].paginator.count
+
+
+def test_directory_count_is_read_from_the_cache_until_the_directory_changes(client, django_assert_num_queries):
+    skill = SkillFactory()
+    listed_member(skills=[skill])
+    client.force_login(VerifiedMemberFactory())
+    with django_assert_num_queries(9):
+        assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
+    # The same search again: no COUNT, no lists of skills and sectors for the form.
+    with django_assert_num_queries(6):
+        assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
+
+
+def test_directory_form_lists_follow_a_new_or_renamed_skill_at_once(client):
+    SkillFactory(name="Montaggio video")
+    client.force_login(VerifiedMemberFactory())
+    assert "Montaggio video" in client.get("/rete/").content.decode()
+
+    renamed = SkillFactory(name="Fonica")
+    assert "Fonica" in client.get("/rete/").content.decode()
+    renamed.name = "Fonica e presa diretta"
+    renamed.save()
+    page = client.get("/rete/", {"skill": renamed.pk}).content.decode()
+    assert f'<option value="{renamed.pk}" selected>Fonica e presa diretta</option>' in page
+    renamed.delete()
+    assert "Fonica" not in client.get("/rete/").content.decode()
+
+
+def test_directory_count_follows_every_write_at_once(client):
+    """A cached count is never stale: each write is read back through the page."""
+    video = SkillFactory(name="Montaggio video")
+    music = SectorFactory(name="Musica", slug="musica")
+    first = listed_member(full_name="Elena Ricci", skills=[video], sectors=[music])
+    client.force_login(VerifiedMemberFactory())
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 1
+    assert _count(client.get("/rete/")) == 1
+
+    second = listed_member(full_name="Davide Marino")
+    assert _count(client.get("/rete/")) == 2
+    second.skills.add(video)
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 2
+    second.sectors.add(music)
+    assert _count(client.get("/rete/", {"sector": music.pk})) == 2
+
+    second.skills.remove(video)
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 1
+    first.in_directory = False
+    first.save()
+    assert _count(client.get("/rete/", {"skill": video.pk})) == 0
+    assert _count(client.get("/rete/", {"sector": music.pk})) == 1
+    assert _names(client.get("/rete/")) == ["Davide Marino"]
+    second.delete()
+    assert _count(client.get("/rete/")) == 0
 
 
 def test_directory_pages(client):
