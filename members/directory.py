@@ -116,10 +116,17 @@ def _new_directory_version():
     cache.set(DIRECTORY_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def directory_changed(**kwargs):
+# A save of only these columns cannot change what a search finds: every log-in writes
+# last_login, and retiring the cached counts on each one would make them useless.
+NOT_SEARCHED = frozenset({"last_login", "password", "calendar_token"})
+
+
+def directory_changed(update_fields=None, **kwargs):
     """Call on any write that may change what a directory search finds (signals call it for
     saves and deletes of members, skills and sectors and for changes to members' skills and
     sectors)."""
+    if update_fields and NOT_SEARCHED.issuperset(update_fields):
+        return
     _new_directory_version()
     transaction.on_commit(_new_directory_version)
 
