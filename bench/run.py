@@ -2,7 +2,8 @@
 bench's own database, every main page driven over HTTP by wrk, compared with a bare baseline
 view measured before and after the pages in the same run.
 
-Settings (environment): BENCH_DATABASE_URL (only a database named smartprogress_bench),
+Settings (environment): BENCH_DATABASE_URL (only a database named smartprogress_bench or
+smartprogress_bench_<name>, so that benches can run side by side),
 BENCH_REDIS_URL, BENCH_MEMBERS / BENCH_GROUP_SIZE / BENCH_VOTERS / BENCH_PROPOSALS /
 BENCH_CALLS / BENCH_COURSES (the data; changing them refills the database), BENCH_SECONDS and
 BENCH_WARMUP (per page), BENCH_CONNECTIONS (16), BENCH_WORKERS and BENCH_WORKER_CLASS

@@ -53,7 +53,9 @@ def test_wrk_command_sends_the_session_cookie_and_the_script():
     [
         "postgres://postgres@127.0.0.1:5432/smartprogress",
         "postgres://postgres@127.0.0.1:5432/sp_p8",
-        "postgres://postgres@127.0.0.1:5432/smartprogress_bench_old",
+        "postgres://postgres@127.0.0.1:5432/smartprogress_bench_",
+        "postgres://postgres@127.0.0.1:5432/old_smartprogress_bench",
+        "postgres://postgres@127.0.0.1:5432/smartprogress_benchmark",
         "sqlite:///var/db.sqlite3",
         "",
     ],
@@ -63,8 +65,9 @@ def test_bench_refuses_a_database_that_is_not_its_own(url):
         guard.check_database_url(url)
 
 
-def test_bench_accepts_its_own_database_on_any_host():
-    url = "postgresql://bench@db.internal:6543/smartprogress_bench"
+@pytest.mark.parametrize("name", ["smartprogress_bench", "smartprogress_bench_load", "smartprogress_bench_poll"])
+def test_bench_accepts_its_own_database_on_any_host(name):
+    url = f"postgresql://bench@db.internal:6543/{name}"
     assert guard.check_database_url(url) == url
 
 
