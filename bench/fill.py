@@ -215,6 +215,8 @@ def _bulk(wanted):
         for course in courses
         for s in range(4)
     )
+    # ... nor the courses' stored seats and first session.
+    Course.objects.recount()
 
 
 def _directory(ids):

@@ -130,17 +130,6 @@ class CourseAdmin(admin.ModelAdmin):
         (_("State"), {"fields": ["state", "published_at", "proposal", "internal_notes", "created_by", "created_at"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_overview()
-
-    @admin.display(description=_("seats taken"), ordering="seats_taken")
-    def seats_taken(self, course):
-        return course.seats_taken
-
-    @admin.display(description=_("waiting"), ordering="waiting_count")
-    def waiting_count(self, course):
-        return course.waiting_count
-
     @admin.display(description=_("first session"), ordering="first_session_at")
     def first_session(self, course):
         return (

@@ -8,10 +8,11 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from groups import ics
-        from training import digest, kinds
+        from training import digest, kinds, signals
         from training.calendar import member_sessions
         from training.models import Course, Enrolment, Session
 
         ics.add_to_personal_feed(member_sessions, models=(Course, Enrolment, Session))
         kinds.register()
+        signals.connect()
         digest.register()

@@ -11,7 +11,7 @@ from training.services import interested_in
 
 
 def _new_courses(since):
-    courses = Course.objects.published().filter(published_at__gte=since).with_overview()
+    courses = Course.objects.published().filter(published_at__gte=since)
     return list(courses.select_related("area").order_by("first_session_at", "title"))
 
 

@@ -43,6 +43,7 @@ from training.models import (
     TrainerProposal,
     TrainingInterest,
 )
+from training.signals import recount
 
 # Ratings open when the last session ends and stay open (and editable) this long: long
 # enough for a busy freelancer, short enough that what trainers read is settled.
@@ -198,6 +199,7 @@ def accept_offer(enrolment, member, *, now=None):
         pk=enrolment.pk, member=member, state=EnrolmentState.OFFERED, offer_expires_at__gt=now
     ).update(state=EnrolmentState.CONFIRMED, confirmed_at=now)
     personal_feeds_changed()  # an update() sends no signal: the course joins the member's feed
+    recount([course.pk])
     if accepted != 1:
         current = Enrolment.objects.get(pk=enrolment.pk)
         if current.state in (EnrolmentState.OFFERED, EnrolmentState.EXPIRED):
@@ -224,6 +226,7 @@ def lapse_expired_offers(now=None):
             )
             if claimed != 1:
                 continue  # accepted in time, or another scan took it
+            recount([course.pk])  # an update() sends no signal
             enrolment = Enrolment.objects.select_related("member", "course").get(pk=pk)
             ActionLog.record(enrolment, "enrolment.expired")
             if course.state == CourseState.PUBLISHED:

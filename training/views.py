@@ -78,7 +78,7 @@ def catalogue(request):
     skills = list(Skill.objects.filter(pk__in=listed.values("skills")))
     form = CatalogueFilterForm(request.GET, areas=areas, skills=skills)
     chosen = form.filters()
-    courses = listed.with_overview().select_related("area", "programme")
+    courses = listed.select_related("area", "programme")
     if "area" in chosen:
         courses = courses.filter(area__slug=chosen["area"])
     if "competenza" in chosen:
@@ -102,12 +102,7 @@ def catalogue(request):
 
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
-    courses = (
-        programme.courses.public()
-        .with_overview()
-        .select_related("area", "programme")
-        .order_by("first_session_at", "title")
-    )
+    courses = programme.courses.public().select_related("area", "programme").order_by("first_session_at", "title")
     now = timezone.now()
     events = list(programme.events.all())
     context = {
@@ -126,7 +121,7 @@ def _course(request, slug):
     """The course if the reader may see it (a draft only for who prepares it), with
     whether the reader teaches it."""
     course = get_object_or_404(
-        Course.objects.with_overview().select_related("area", "programme").prefetch_related(TRAINERS, "skills"),
+        Course.objects.select_related("area", "programme").prefetch_related(TRAINERS, "skills"),
         slug=slug,
     )
     trainer = request.user.is_authenticated and any(t.member_id == request.user.pk for t in course.trainers.all())

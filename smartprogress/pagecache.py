@@ -1,0 +1,102 @@
+"""A page's body, rendered once and shared by every reader who would see the same thing.
+
+A list page (/proposte/, /bandi/, /formazione/) shows the same body to everyone of one kind
+(visitor, member, staff) in one language and time zone with the same filters: the view asks
+for it under a key made of those and of the versions of the data it shows. Each version is a
+random value in Redis that the writes to that data replace (signals, and a call after each
+bulk update()), now and again after commit: a body built in between, still from the old rows,
+is stored under a version that the commit retires, and a version is never reused, so a Redis
+that lost it cannot serve an old body. The versions come in one round trip (get_many), the
+body in a second. With Redis away there is no version and the view builds the body each time.
+
+What belongs to one reader (a call they follow) is never in the shared body: the view
+overlays it (`overlay`) or keeps it outside.
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+
+PREFIX = "page-version:"
+# A body not read for an hour leaves Redis; a version lives until it is replaced.
+BODY_SECONDS = 3600
+
+
+def _new_version(name):
+    cache.set(PREFIX + name, uuid.uuid4().hex, None)
+
+
+def changed(*names):
+    """Call on a write that changes what a page built on these versions shows (signals call
+    it for the models registered with `changes_with`; call it after a bulk update())."""
+    for name in names:
+        _new_version(name)
+        transaction.on_commit(lambda name=name: _new_version(name))
+
+
+def changes_with(name, *models, through=(), ignore_fields=frozenset()):
+    """Replace version `name` on every save or delete of `models` and every change to the
+    many-to-many relations `through` (e.g. FundingCall.sectors). A save of only
+    `ignore_fields` (a log-in's last_login) leaves it alone."""
+
+    def on_write(sender, update_fields=None, **kwargs):
+        if update_fields and ignore_fields.issuperset(update_fields):
+            return
+        changed(name)
+
+    uid = f"pagecache.{name}."
+    for model in models:
+        post_save.connect(on_write, sender=model, dispatch_uid=uid + model._meta.label + ".save", weak=False)
+        post_delete.connect(on_write, sender=model, dispatch_uid=uid + model._meta.label + ".delete", weak=False)
+    for relation in through:
+        m2m_changed.connect(on_write, sender=relation.through, dispatch_uid=uid + str(relation.through), weak=False)
+
+
+def versions(*names):
+    """The current versions of `names` in one round trip, creating those missing; None when
+    Redis is away (then nothing may be cached)."""
+    keys = [PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            fresh = uuid.uuid4().hex
+            # Another process may create it at the same instant: whichever is stored wins.
+            if not cache.add(key, fresh, None):
+                fresh = cache.get(key)
+            if fresh is None:
+                return None
+            found[key] = fresh
+    return [found[key] for key in keys]
+
+
+def body(names, parts, build, timeout=BODY_SECONDS):
+    """The body under the versions `names` and the reader's `parts` (a tuple of what makes
+    their view differ: kind of reader, filters), in the active language and time zone;
+    `build()` renders it when it is not cached. `timeout` may be shorter when the body
+    changes with time alone (a deadline passing): build may return (html, seconds)."""
+    current = versions(*names)
+    if current is None:
+        return _built(build)[0]
+    reader = repr((tuple(current), parts, translation.get_language(), timezone.get_current_timezone_name()))
+    key = "page-body:" + hashlib.sha256(reader.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html, seconds = _built(build)
+        cache.set(key, html, min(timeout, seconds) if seconds else timeout)
+    return html
+
+
+def _built(build):
+    result = build()
+    return result if isinstance(result, tuple) else (result, None)
+
+
+def overlay(html, marks):
+    """`html` with each marker of `marks` ({marker: what the reader sees there}) replaced."""
+    for marker, text in marks.items():
+        html = html.replace(marker, text)
+    return html
