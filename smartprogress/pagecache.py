@@ -38,13 +38,13 @@ def changed(*names):
         transaction.on_commit(lambda name=name: _new_version(name))
 
 
-def changes_with(name, *models, through=(), ignore_fields=frozenset()):
+def changes_with(name, *models, through=(), only_fields=None):
     """Replace version `name` on every save or delete of `models` and every change to the
-    many-to-many relations `through` (e.g. FundingCall.sectors). A save of only
-    `ignore_fields` (a log-in's last_login) leaves it alone."""
+    many-to-many relations `through` (e.g. FundingCall.sectors). With `only_fields`, a save
+    that names none of them (a log-in writes last_login) leaves it alone."""
 
     def on_write(sender, update_fields=None, **kwargs):
-        if update_fields and ignore_fields.issuperset(update_fields):
+        if only_fields and update_fields and not only_fields.intersection(update_fields):
             return
         changed(name)
 
@@ -86,7 +86,8 @@ def body(names, parts, build, timeout=BODY_SECONDS):
     html = cache.get(key)
     if html is None:
         html, seconds = _built(build)
-        cache.set(key, html, min(timeout, seconds) if seconds else timeout)
+        if seconds is None or seconds > 0:
+            cache.set(key, html, timeout if seconds is None else min(timeout, seconds))
     return html
 
 

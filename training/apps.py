@@ -16,3 +16,20 @@ class TrainingConfig(AppConfig):
         kinds.register()
         signals.connect()
         digest.register()
+        _catalogue_changes_with()
+
+
+def _catalogue_changes_with():
+    """The writes that change the catalogue's cached body (training.views.catalogue): courses,
+    their trainers, skills and sessions, enrolments (through the recount of the course's
+    seats, training/signals.py), programmes, areas and skills, the training working groups,
+    and a trainer's name."""
+    from groups.models import WorkingGroup
+    from members.models import Member, Sector, Skill
+    from smartprogress import pagecache
+    from training.models import Course, CourseTrainer, Programme, Session
+
+    pagecache.changes_with(
+        "training", Course, CourseTrainer, Session, Programme, Sector, Skill, WorkingGroup, through=[Course.skills]
+    )
+    pagecache.changes_with("training", Member, only_fields={"full_name"})

@@ -14,10 +14,17 @@ from notifications.models import OutboxEmail
 from tests.concurrency import run_together
 from tests.factories import CourseFactory, EnrolmentFactory, VerifiedMemberFactory
 from training import services
-from training.models import Enrolment
+from training.models import Course, Enrolment
 
 THREADS = 24
 ROUNDS = 5
+
+
+def assert_stored_counts_exact(course):
+    """The counts stored on the course row (training/signals.py) are what a count finds now."""
+    stored = Course.objects.values_list("seats_taken", "waiting_count").get(pk=course.pk)
+    enrolments = Enrolment.objects.filter(course=course)
+    assert stored == (enrolments.holding_seat().count(), enrolments.waiting_list().count())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,6 +45,7 @@ def test_many_people_enrolling_at_the_last_seat_get_exactly_one_seat():
         assert Enrolment.objects.filter(course=course, state="confirmed").count() == course.capacity
         waiting = Enrolment.objects.filter(course=course).waiting_list()
         assert [services.waiting_position(e) for e in waiting] == list(range(1, THREADS))
+        assert Course.objects.values_list("seats_taken", "waiting_count").get(pk=course.pk) == (5, THREADS - 1)
     assert outcomes == {"confirmed": ROUNDS, "waitlisted": ROUNDS * (THREADS - 1)}
 
 
@@ -99,5 +107,27 @@ def test_offer_accepted_as_it_expires_while_the_scan_runs_has_exactly_one_outcom
             ]
             outcomes["lapsed"] += 1
         assert Enrolment.objects.filter(course=course).holding_seat().count() == 1
+        assert_stored_counts_exact(course)
     assert sum(outcomes.values()) == OFFER_ROUNDS
     print(f"\noffer race, {OFFER_ROUNDS} rounds of {ACCEPTS} accepts + {SCANS} scans: {dict(outcomes)}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_counts_stay_exact_while_people_enrol_and_cancel_at_once():
+    """12 people enrol while the 12 who hold seats or wait cancel, all at the same instant, 3
+    times over: seats offered, confirmed and freed in any order; the stored counts on the
+    course row are exactly what counting the enrolments finds afterwards."""
+    for _round in range(3):
+        course = CourseFactory(capacity=6)
+        holding = [EnrolmentFactory(course=course) for _ in range(6)]
+        waiting = [EnrolmentFactory(course=course, state="waitlisted", confirmed_at=None) for _ in range(6)]
+        assert_stored_counts_exact(course)
+        newcomers = [VerifiedMemberFactory() for _ in range(12)]
+        jobs = [partial(services.enrol, course, person) for person in newcomers]
+        jobs += [partial(services.cancel_enrolment, e, actor=e.member) for e in holding + waiting]
+
+        results = run_together(jobs)
+
+        assert not [r for r in results if isinstance(r, Exception)]
+        assert_stored_counts_exact(course)
+        assert Course.objects.get(pk=course.pk).seats_taken == 6
