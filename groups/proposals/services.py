@@ -31,6 +31,7 @@ from groups.proposals.permissions import COMMENT_EDIT_WINDOW, can_see
 from groups.services import _claim, _safe_name, check_upload
 from members.models import ActionLog, Member
 from notifications.services import notify, queue_email
+from smartprogress import pagecache
 
 MAX_ATTACHMENTS = 5
 TEXT_FIELDS = ("title", "problem", "solution", "benefit")
@@ -125,6 +126,7 @@ def index_for_search(proposal):
         + SearchVector("benefit", weight="D", config="italian")
     )
     Proposal.objects.filter(pk=proposal.pk).update(search_vector=vector)
+    pagecache.changed("proposals")  # an update() sends no signal; a search finds other rows
 
 
 def _set_text(proposal, fields):
@@ -511,6 +513,7 @@ def support(proposal, member):
     except IntegrityError:
         raise ValidationError(_("You already support this proposal."), code="already") from None
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+    pagecache.changed("proposals")  # the lists show the count; an update() sends no signal
     ActionLog.record(proposal, "proposal.supported", actor=member)
 
 
@@ -520,6 +523,7 @@ def withdraw_support(proposal, member):
     if not deleted:
         return False
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+    pagecache.changed("proposals")  # the lists show the count; an update() sends no signal
     ActionLog.record(proposal, "proposal.support_withdrawn", actor=member)
     return True
 

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from groups.proposals.models import CoAuthor, Comment, Proposal, ProposalAttachm
 from groups.views import _form_errors_from, _messages_from
 from members.models import Member
 from members.validators import parse_id
+from smartprogress import pagecache
 
 PROPOSALS_PER_PAGE = 20
 
@@ -47,9 +49,33 @@ def _text_of(form):
 # Lists
 
 
+# The query-string fields of the lists (ProposalFilterForm and the page number).
+LIST_PARAMETERS = ("q", "gruppo", "stato", "ordina", "pagina")
+
+
 def proposal_list(request, slug=None):
-    """Every public proposal (or a group's): filters, three sorts, a search, pages."""
+    """Every public proposal (or a group's): filters, three sorts, a search, pages.
+
+    The body is the same for everyone with the same query (and, in a group, the same right
+    to write): it is built once and kept under the "proposals" version
+    (smartprogress/pagecache.py; GroupsConfig.ready lists the writes that replace it). Built
+    each time it cost about 7 ms of CPU at the bench (300 proposals, a page of 20): the
+    filter form with every group, the rows, the count; from the cache, two reads of Redis."""
     group = get_object_or_404(WorkingGroup.objects.active(), slug=slug) if slug else None
+    membership = group_permissions.membership_for(request.user, group) if group else None
+    can_write = group is not None and permissions.can_write_in(request.user, membership)
+    query = tuple((name, tuple(request.GET.getlist(name))) for name in LIST_PARAMETERS)
+    body = pagecache.body(
+        ["proposals"],
+        (getattr(group, "pk", None), can_write, query),
+        lambda: render_to_string(
+            "groups/proposals/proposal_list_body.html", _list_context(request, group, can_write), request
+        ),
+    )
+    return render(request, "groups/proposals/proposal_list.html", {"group": group, "body": body})
+
+
+def _list_context(request, group, can_write):
     filters = ProposalFilterForm(request.GET, with_group=group is None)
     proposals = Proposal.objects.public().filter(group__archived_at=None).select_related("group")
     chosen_group = group or filters.value("gruppo", None)
@@ -62,15 +88,13 @@ def proposal_list(request, slug=None):
         proposals = proposals.matching(searched)
     order = filters.value("ordina", ProposalOrder.RELEVANCE if searched else ProposalOrder.NEWEST)
     page = Paginator(proposals.ordered(order), PROPOSALS_PER_PAGE).get_page(request.GET.get("pagina"))
-    membership = group_permissions.membership_for(request.user, group) if group else None
-    context = {
+    return {
         "group": group,
         "page": page,
         "filters": filters,
         "query_string": _without_page(request.GET),
-        "can_write": group is not None and permissions.can_write_in(request.user, membership),
+        "can_write": can_write,
     }
-    return render(request, "groups/proposals/proposal_list.html", context)
 
 
 def _without_page(params):
