@@ -34,6 +34,7 @@ from calls.models import (
 )
 from groups.demo import demo_pdf
 from members.models import Sector, Skill
+from smartprogress import pagecache
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -192,6 +193,7 @@ def seed_calls(applicants, reviewer, staff):
     if not FundingCall.objects.filter(slug="spettacolo-dal-vivo-2021").exists():
         _seed_scoring([third, fourth, fifth], reviewer, staff)
     _seed_open(first, fourth, third, staff)
+    pagecache.changed("calls")  # deadlines moved by update(), which sends no signal
 
 
 def _seed_open(applicant, invitee, offerer, staff):

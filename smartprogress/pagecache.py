@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 PREFIX = "page-version:"
 # A body not read for an hour leaves Redis; a version lives until it is replaced.
@@ -97,7 +98,8 @@ def _built(build):
 
 
 def overlay(html, marks):
-    """`html` with each marker of `marks` ({marker: what the reader sees there}) replaced."""
+    """`html` (a body, safe) with each marker of `marks` ({marker: the reader's own HTML there,
+    escaped: format_html}) replaced."""
     for marker, text in marks.items():
         html = html.replace(marker, text)
-    return html
+    return mark_safe(html)  # noqa: S308 (the body and the marks are escaped already)

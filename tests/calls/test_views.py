@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -53,7 +54,12 @@ def test_call_list_queries_constant(client, verified_member, django_assert_num_q
     FundingCallFactory().sectors.add(SectorFactory())
     past = FundingCallFactory(status=CallStatus.DECIDED, internal_deadline=timezone.now() - timedelta(days=3))
     past.sectors.add(SectorFactory())
+    # Built: session, member, followed calls, open calls, their sectors, past calls, theirs,
+    # the calls' group, the filter's sectors.
     with django_assert_num_queries(9):
+        client.get("/bandi/")
+    # From the cache: session, member, followed calls.
+    with django_assert_num_queries(3):
         client.get("/bandi/")
     for _ in range(4):
         call = FundingCallFactory()
@@ -61,8 +67,15 @@ def test_call_list_queries_constant(client, verified_member, django_assert_num_q
         services.follow_call(call, verified_member)
         FundingCallFactory(status=CallStatus.DECIDED, internal_deadline=timezone.now() - timedelta(days=3))
     with django_assert_num_queries(9):
+        client.get("/bandi/")
+    with django_assert_num_queries(3):
         response = client.get("/bandi/")
     assert response.content.decode().count("Lo segui") == 4
+    visitor = Client()
+    visitor.get("/bandi/")
+    # A visitor's body from the cache: no query at all.
+    with django_assert_num_queries(0):
+        assert visitor.get("/bandi/").content.decode().count('<li class="list-group-item">') == 10
 
 
 def test_call_detail_queries_constant(client, verified_member, django_assert_num_queries):
