@@ -5,9 +5,11 @@ in one transaction.
 
 Seats are never oversold. Every function that takes, holds or frees a seat first locks the
 course row (SELECT ... FOR UPDATE), always before any enrolment row, and counts the seats
-held (confirmed and offered) under that lock. The count is not stored: under the lock it is
-exact and cheap (the index on course, state), and there is no second number for an admin
-edit or a crashed worker to leave out of step. Offers are also claimed row by row with a
+held (confirmed and offered) under that lock: the decision never reads a stored number. The
+course row also stores the seats held, the waiting list and the first and last session for
+the lists (Course.seats_taken and the others): each enrolment or session write recounts them
+in its own transaction, under the same lock (training/signals.py; the update()s below call
+`recount` themselves). Offers are also claimed row by row with a
 conditional UPDATE (state still "offered", deadline passed or not), so an acceptance and
 the lapse scan can never both win the same offer.
 """

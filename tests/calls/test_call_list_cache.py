@@ -7,26 +7,17 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from calls.enums import CallStatus
 from tests.factories import FundingCallFactory, SectorFactory, StaffFactory, VerifiedMemberFactory
+from tests.pages import client_of, html_of
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(member=None):
-    client = Client()
-    if member is not None:
-        client.force_login(member)
-    return client
-
-
 def _list(client, query=""):
-    response = client.get(f"/bandi/{query}")
-    assert response.status_code == 200
-    return response.content.decode()
+    return html_of(client, f"/bandi/{query}")
 
 
 def _open_section(html):
@@ -35,7 +26,7 @@ def _open_section(html):
 
 def test_following_through_the_page_marks_the_call_for_the_follower_alone():
     call = FundingCallFactory(title="Cultura Futura")
-    follower, other = _client(VerifiedMemberFactory()), _client(VerifiedMemberFactory(language="en"))
+    follower, other = client_of(VerifiedMemberFactory()), client_of(VerifiedMemberFactory(language="en"))
     assert "Lo segui" not in _list(follower)
 
     follower.post(f"/bandi/{call.slug}/segui/")
@@ -43,14 +34,14 @@ def test_following_through_the_page_marks_the_call_for_the_follower_alone():
     assert _list(follower).count("Lo segui") == 1
     english = _list(other)
     assert "Cultura Futura" in english and "You follow it" not in english
-    assert "Lo segui" not in _list(_client())
+    assert "Lo segui" not in _list(client_of())
     follower.post(f"/bandi/{call.slug}/segui/", {"follow": "no"})
     assert "Lo segui" not in _list(follower)
 
 
 def test_call_and_sector_writes_show_at_once_to_every_reader():
     call = FundingCallFactory(title="Cultura Futura")
-    reader, other = _client(VerifiedMemberFactory()), _client(VerifiedMemberFactory(language="en"))
+    reader, other = client_of(VerifiedMemberFactory()), client_of(VerifiedMemberFactory(language="en"))
     assert "Cultura Futura" in _list(reader) and "Cultura Futura" in _list(other)
 
     call.title = "Cultura Presente"
@@ -68,22 +59,22 @@ def test_call_and_sector_writes_show_at_once_to_every_reader():
     assert "Teatro e danza" not in _open_section(_list(reader))
     call.status = CallStatus.ARCHIVED
     call.save()
-    assert "Cultura Presente" not in _list(reader) + _list(other) + _list(_client())
+    assert "Cultura Presente" not in _list(reader) + _list(other) + _list(client_of())
 
 
 def test_drafts_stay_with_the_staff():
     FundingCallFactory(title="Bando in preparazione", status=CallStatus.DRAFT)
-    assert "Bando in preparazione" in _list(_client(StaffFactory()))
+    assert "Bando in preparazione" in _list(client_of(StaffFactory()))
 
-    assert "Bando in preparazione" not in _list(_client(VerifiedMemberFactory()))
-    assert "Bando in preparazione" not in _list(_client())
+    assert "Bando in preparazione" not in _list(client_of(VerifiedMemberFactory()))
+    assert "Bando in preparazione" not in _list(client_of())
 
 
 def test_an_open_call_moves_to_the_second_list_when_its_deadline_passes(django_assert_num_queries):
     """The body is kept only until the first open call's internal deadline."""
     soon = FundingCallFactory(title="Scade tra poco", internal_deadline=timezone.now() + timedelta(seconds=2))
     FundingCallFactory(title="Scade tra un mese", internal_deadline=timezone.now() + timedelta(days=30))
-    reader = _client()
+    reader = client_of()
     assert "Scade tra poco" in _open_section(_list(reader))
     with django_assert_num_queries(0):
         _list(reader)

@@ -4,7 +4,6 @@ the member who wrote and to another, in Italian and in English; what a group's m
 there never reaches another reader."""
 
 import pytest
-from django.test import Client
 
 from groups.proposals import services
 from tests.factories import (
@@ -14,36 +13,28 @@ from tests.factories import (
     VerifiedMemberFactory,
     WorkingGroupFactory,
 )
+from tests.pages import client_of, html_of
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(member=None):
-    client = Client()
-    if member is not None:
-        client.force_login(member)
-    return client
-
-
 def _list(client, url="/proposte/"):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
+    return html_of(client, url)
 
 
 def test_a_support_through_the_page_shows_at_once_to_the_supporter_and_to_another():
     proposal = PublishedProposalFactory(title="Sportello fiscale")
-    supporter = _client(VerifiedMemberFactory())
-    other = _client(VerifiedMemberFactory(language="en"))
+    supporter = client_of(VerifiedMemberFactory())
+    other = client_of(VerifiedMemberFactory(language="en"))
     assert "0 sostegni" in _list(supporter)
     assert "0 supports" in _list(other)
-    assert "0 sostegni" in _list(_client())
+    assert "0 sostegni" in _list(client_of())
 
     supporter.post(f"/proposte/{proposal.pk}/sostegno/")
 
     assert "1 sostegno" in _list(supporter)
     assert "1 support" in _list(other) and "0 supports" not in _list(other)
-    assert "1 sostegno" in _list(_client())
+    assert "1 sostegno" in _list(client_of())
     assert "1 sostegno" in _list(supporter, "/proposte/?ordina=sostegni")
 
     supporter.post(f"/proposte/{proposal.pk}/sostegno/", {"azione": "ritira"})
@@ -55,7 +46,7 @@ def test_a_support_through_the_page_shows_at_once_to_the_supporter_and_to_anothe
 def test_publishing_hiding_renaming_and_editing_show_at_once():
     group = WorkingGroupFactory(name="Fiscalità")
     proposal = PublishedProposalFactory(group=group, title="Sportello fiscale")
-    reader = _client(VerifiedMemberFactory())
+    reader = client_of(VerifiedMemberFactory())
     assert "Sportello fiscale" in _list(reader) and "Fiscalità" in _list(reader)
     assert "Sportello fiscale" in _list(reader, "/proposte/?q=sportello")
 
@@ -74,7 +65,7 @@ def test_publishing_hiding_renaming_and_editing_show_at_once():
     services.hide_proposal(proposal, actor=StaffFactory(), reason="Dati personali nel testo.")
 
     assert "Sportello contributi" not in _list(reader)
-    assert "Sportello contributi" not in _list(_client(), "/proposte/?q=contributi")
+    assert "Sportello contributi" not in _list(client_of(), "/proposte/?q=contributi")
 
 
 def test_the_write_button_of_a_group_stays_with_its_members():
@@ -82,8 +73,8 @@ def test_the_write_button_of_a_group_stays_with_its_members():
     group = membership.group
     url = f"/gruppi/{group.slug}/proposte/"
     write = f'href="/gruppi/{group.slug}/proposte/nuova/"'
-    assert write in _list(_client(membership.member), url)
+    assert write in _list(client_of(membership.member), url)
 
-    assert write not in _list(_client(VerifiedMemberFactory()), url)
-    assert write not in _list(_client(), url)
-    assert write in _list(_client(membership.member), url)
+    assert write not in _list(client_of(VerifiedMemberFactory()), url)
+    assert write not in _list(client_of(), url)
+    assert write in _list(client_of(membership.member), url)

@@ -18,24 +18,14 @@ from tests.factories import (
     VerifiedMemberFactory,
     WorkingGroupFactory,
 )
+from tests.pages import client_of, html_of
 from training.models import Course
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(member=None, query=""):
-    client = Client()
-    if member is not None:
-        client.force_login(member)
-    response = client.get(f"/formazione/{query}")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def _as(member):
-    client = Client()
-    client.force_login(member)
-    return client
+    return html_of(client_of(member), f"/formazione/{query}")
 
 
 def test_an_enrolment_through_the_page_shows_at_once_to_the_member_and_to_another():
@@ -45,17 +35,17 @@ def test_an_enrolment_through_the_page_shows_at_once_to_the_member_and_to_anothe
     assert "2 seats left" in _page(other)
     assert "2 posti liberi" in _page()
 
-    _as(writer).post(f"/formazione/{course.slug}/iscriviti/")
+    client_of(writer).post(f"/formazione/{course.slug}/iscriviti/")
 
     assert "1 posto libero" in _page(writer)
     assert "1 seat left" in _page(other)
     assert "1 posto libero" in _page()
-    _as(other).post(f"/formazione/{course.slug}/iscriviti/")
+    client_of(other).post(f"/formazione/{course.slug}/iscriviti/")
     assert "completo" in _page(writer)
-    _as(VerifiedMemberFactory()).post(f"/formazione/{course.slug}/iscriviti/")
+    client_of(VerifiedMemberFactory()).post(f"/formazione/{course.slug}/iscriviti/")
     assert "full, 1 person on the waiting list" in _page(other)
 
-    _as(writer).post(f"/formazione/{course.slug}/annulla/")
+    client_of(writer).post(f"/formazione/{course.slug}/annulla/")
 
     # The seat is offered to the person waiting: still full, nobody waits any more.
     assert "completo, 0 persone in lista d" in _page(writer)
@@ -116,7 +106,7 @@ def test_a_reviewers_links_and_filters_stay_with_their_readers():
 
 def test_a_cached_body_costs_no_query_and_does_not_grow_with_the_courses(django_assert_num_queries):
     member = VerifiedMemberFactory()
-    client = _as(member)
+    client = client_of(member)
     CourseTrainerFactory(course=CourseFactory())
     client.get("/formazione/")
     Client().get("/formazione/")
