@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from groups.enums import GroupTheme
+from members.models import Member
 from tests.factories import (
     CourseFactory,
     CourseTrainerFactory,
@@ -27,6 +28,7 @@ from tests.factories import (
     VerifiedMemberFactory,
     WorkingGroupFactory,
 )
+from training import permissions
 
 ROLES = ["A", "U", "O", "P", "T", "F", "S"]
 L = "login"
@@ -148,3 +150,32 @@ def test_odd_addresses_are_not_found(client, world, url):
     response = client.post(url.format(**ids)) if "presenze" in url else client.get(url.format(**ids))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("membership", "member", "group"),
+    [
+        ({}, {}, {}),
+        ({"role": "participant"}, {}, {}),
+        ({"state": "pending"}, {}, {}),
+        ({}, {"status": "verification_requested"}, {}),
+        ({}, {"is_active": False}, {}),
+        ({}, {}, {"theme": "calls"}),
+        ({}, {}, {"archived_at": timezone.now()}),
+    ],
+)
+@pytest.mark.django_db
+def test_is_training_facilitator_says_what_training_facilitators_lists(membership, member, group):
+    """The predicate reads the member's own row instead of joining it: the same answer as the list."""
+    row = FacilitatorFactory(
+        group=WorkingGroupFactory(**{"theme": GroupTheme.TRAINING, **group}), **membership, **_prefixed(member)
+    )
+    person = Member.objects.get(pk=row.member_id)
+
+    listed = permissions.training_facilitators().filter(member=person).exists()
+    assert permissions.is_training_facilitator(person) == listed
+    assert listed == (not membership and not member and not group)
+
+
+def _prefixed(fields):
+    return {f"member__{name}": value for name, value in fields.items()}
