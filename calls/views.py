@@ -127,8 +127,8 @@ def call_list(request):
     6 ms of CPU at the bench (40 calls): the lists, the filter form's sectors, six queries."""
     user = request.user
     staff = permissions.is_staff(user)
-    filters = tuple((name, tuple(request.GET.getlist(name))) for name in LIST_FILTERS)
-    body = pagecache.body(["calls"], (user.is_authenticated, staff, filters), lambda: _call_list_body(request, staff))
+    query = pagecache.query_of(request, LIST_FILTERS)
+    body = pagecache.body(["calls"], (user.is_authenticated, staff, query), lambda: _call_list_body(request, staff))
     if user.is_authenticated:
         followed = CallFollower.objects.filter(member=user).values_list("call_id", flat=True)
         badge = format_html('<span class="badge text-bg-info">{}</span>', _("You follow it"))
@@ -137,7 +137,8 @@ def call_list(request):
 
 
 def _call_list_body(request, staff):
-    """The list's HTML, and how long it stays true: until the first open call's deadline."""
+    """The list's HTML, and how long it stays true: until the first open call's deadline;
+    not to be kept (0) when a filter is not among the choices."""
     filters = CallFilterForm(request.GET or None)
     now = timezone.now()
     calls = FundingCall.objects.visible_to(request.user).filter(**filters.filters()).exclude(status=CallStatus.ARCHIVED)
@@ -153,6 +154,8 @@ def _call_list_body(request, staff):
         "group": _calls_group(),
     }
     html = render_to_string("calls/call_list_body.html", context, request)
+    if filters.is_bound and filters.errors:
+        return html, 0
     if not open_calls:
         return html
     return html, (open_calls[0].internal_deadline - now).total_seconds()

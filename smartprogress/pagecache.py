@@ -78,7 +78,10 @@ def body(names, parts, build, timeout=BODY_SECONDS):
     """The body under the versions `names` and the reader's `parts` (a tuple of what makes
     their view differ: kind of reader, filters), in the active language and time zone;
     `build()` renders it when it is not cached. `timeout` may be shorter when the body
-    changes with time alone (a deadline passing): build may return (html, seconds)."""
+    changes with time alone (a deadline passing): build may return (html, seconds), and
+    (html, 0) for a body not to keep: one asked with input that is not among the choices
+    (an unknown filter value, a page number past the end, a search), whose keys would have
+    no bound, so that nobody can fill Redis with bodies by varying the address."""
     current = versions(*names)
     if current is None:
         return _built(build)[0]
@@ -90,6 +93,12 @@ def body(names, parts, build, timeout=BODY_SECONDS):
         if seconds is None or seconds > 0:
             cache.set(key, html, timeout if seconds is None else min(timeout, seconds))
     return html
+
+
+def query_of(request, names):
+    """The part of the key for these query-string fields: the value each form reads (the
+    last one given)."""
+    return tuple(request.GET.get(name, "") for name in names)
 
 
 def _built(build):

@@ -87,13 +87,19 @@ def catalogue(request):
     one read of the version and one of the body."""
     user = request.user
     reviewer = permissions.is_reviewer(user)
-    filters = tuple((name, tuple(request.GET.getlist(name))) for name in CATALOGUE_FILTERS)
     body = pagecache.body(
         ["training"],
-        (user.is_authenticated, reviewer, filters),
-        lambda: render_to_string("training/catalogue_body.html", _catalogue_context(request, reviewer), request),
+        (user.is_authenticated, reviewer, pagecache.query_of(request, CATALOGUE_FILTERS)),
+        lambda: _catalogue_body(request, reviewer),
     )
     return render(request, "training/catalogue.html", {"body": body})
+
+
+def _catalogue_body(request, reviewer):
+    """The catalogue's HTML; not to be kept (0) when a filter is not among the choices."""
+    context = _catalogue_context(request, reviewer)
+    html = render_to_string("training/catalogue_body.html", context, request)
+    return html, (0 if context["form"].errors else None)
 
 
 def _catalogue_context(request, reviewer):

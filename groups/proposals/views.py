@@ -64,15 +64,22 @@ def proposal_list(request, slug=None):
     group = get_object_or_404(WorkingGroup.objects.active(), slug=slug) if slug else None
     membership = group_permissions.membership_for(request.user, group) if group else None
     can_write = group is not None and permissions.can_write_in(request.user, membership)
-    query = tuple((name, tuple(request.GET.getlist(name))) for name in LIST_PARAMETERS)
     body = pagecache.body(
         ["proposals"],
-        (getattr(group, "pk", None), can_write, query),
-        lambda: render_to_string(
-            "groups/proposals/proposal_list_body.html", _list_context(request, group, can_write), request
-        ),
+        (getattr(group, "pk", None), can_write, pagecache.query_of(request, LIST_PARAMETERS)),
+        lambda: _list_body(request, group, can_write),
     )
     return render(request, "groups/proposals/proposal_list.html", {"group": group, "body": body})
+
+
+def _list_body(request, group, can_write):
+    """The list's HTML; not to be kept (0) for a search or a query that is not among the
+    choices (pagecache.body)."""
+    context = _list_context(request, group, can_write)
+    html = render_to_string("groups/proposals/proposal_list_body.html", context, request)
+    filters, page = context["filters"], context["page"]
+    canonical = request.GET.get("pagina", "") in ("", str(page.number))
+    return html, (None if canonical and not filters.errors and not filters.value("q") else 0)
 
 
 def _list_context(request, group, can_write):

@@ -85,3 +85,12 @@ def test_an_open_call_moves_to_the_second_list_when_its_deadline_passes(django_a
     html = _list(reader)
     assert "Scade tra poco" not in _open_section(html)
     assert "Scade tra poco" in html and "Scade tra un mese" in _open_section(html)
+
+
+def test_a_filter_not_among_the_choices_is_answered_but_never_kept(django_assert_num_queries):
+    """Bodies for made-up addresses would have no bound: they are built each time."""
+    FundingCallFactory(title="Cultura Futura")
+    visitor = client_of()
+    _list(visitor, "?settore=inventato")
+    with django_assert_num_queries(6):
+        assert "Cultura Futura" in _list(visitor, "?settore=inventato")

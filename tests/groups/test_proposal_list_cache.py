@@ -78,3 +78,19 @@ def test_the_write_button_of_a_group_stays_with_its_members():
     assert write not in _list(client_of(VerifiedMemberFactory()), url)
     assert write not in _list(client_of(), url)
     assert write in _list(client_of(membership.member), url)
+
+
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    # count, page, the groups of the filter; the group asked for, where there is one
+    [("?q=sportello", 3), ("?pagina=999", 3), ("?stato=inventato", 3), ("?gruppo=nessuno", 4)],
+)
+def test_a_search_or_a_query_not_among_the_choices_is_answered_but_never_kept(
+    query, queries, django_assert_num_queries
+):
+    """Bodies for made-up addresses would have no bound: they are built each time."""
+    PublishedProposalFactory(title="Sportello fiscale")
+    visitor = client_of()
+    html_of(visitor, f"/proposte/{query}")
+    with django_assert_num_queries(queries):
+        assert "Sportello fiscale" in html_of(visitor, f"/proposte/{query}")

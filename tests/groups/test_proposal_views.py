@@ -54,15 +54,17 @@ def _main(response):
 )
 def test_proposal_list_queries_constant_for_visitors(client, django_assert_num_queries, url):
     PublishedProposalFactory()
-    # Built: count, page, the groups of the filter. Then from the cache: none.
+    # Built: count, page, the groups of the filter. Then from the cache: none (a search is
+    # built each time: its bodies are not kept).
+    cached = 3 if "q=" in url else 0
     with django_assert_num_queries(3):
         first = client.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(cached):
         assert _main(client.get(url)) == _main(first)
     _many_public()
     with django_assert_num_queries(3):
         many = client.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(cached):
         assert _main(client.get(url)) == _main(many)
     shown = len(re.findall(r'href="/proposte/\d+/"', many.content.decode()))
     assert (first.status_code, shown) == (200, 7)

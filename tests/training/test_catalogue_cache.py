@@ -127,3 +127,12 @@ def test_a_cached_body_costs_no_query_and_does_not_grow_with_the_courses(django_
     with django_assert_num_queries(3):
         html = client.get("/formazione/").content.decode()
     assert html.count('class="card h-100 course-card"') == 7
+
+
+@pytest.mark.parametrize("query", ["?area=nessuna", "?formato=%FF", "?competenza=" + "x" * 500])
+def test_a_filter_not_among_the_choices_is_answered_but_never_kept(query, django_assert_num_queries):
+    """Bodies for made-up addresses would have no bound: they are built each time."""
+    CourseFactory(title="Regia")
+    for _ in range(2):
+        with django_assert_num_queries(6):
+            assert "Regia" in _page(query=query)
