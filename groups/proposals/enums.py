@@ -34,6 +34,20 @@ class ProposalState(models.TextChoices):
     # Supports, comments and reports are open while the cooperative has not closed the matter.
     OPEN_FOR_DISCUSSION = enum.nonmember(("published", "under_review", "accepted"))
     WITHDRAWABLE = enum.nonmember(("draft", "submitted"))
+    # The colour of each state's badge (templates/groups/proposals/includes/state_badge.html).
+    BADGE = enum.nonmember(
+        {
+            "draft": "text-bg-secondary",
+            "withdrawn": "text-bg-secondary",
+            "submitted": "text-bg-warning",
+            "rejected": "text-bg-danger",
+            "declined": "text-bg-danger",
+            "under_review": "text-bg-info",
+            "accepted": "text-bg-success",
+            "implemented": "text-bg-success",
+            "published": "text-bg-primary",
+        }
+    )
 
 
 class CoAuthorState(models.TextChoices):

@@ -159,6 +159,12 @@ class Proposal(models.Model):
         return self.title
 
     @property
+    def badge_class(self):
+        """A dictionary lookup rather than the template's chain of eight comparisons, once per
+        row of every list."""
+        return ProposalState.BADGE[self.state]
+
+    @property
     def is_public(self):
         return self.state in ProposalState.PUBLIC and self.hidden_at is None
 
