@@ -83,6 +83,10 @@ class WorkingGroup(models.Model):
     # in Redis is keyed by it, so a reader never gets a list older than the row it read.
     participant_count = models.PositiveIntegerField(_("participants"), default=0, editable=False)
     participants_version = models.PositiveIntegerField(_("version of the participant list"), default=0, editable=False)
+    # Moves on (in the transaction of the write) with every write to what the group page and
+    # its meeting list show of the group: its meetings, open polls, prompts, published
+    # proposals and documents (groups/pagecache.py). Those parts are cached in Redis under it.
+    content_version = models.PositiveIntegerField(_("version of the page's content"), default=0, editable=False)
 
     objects = WorkingGroupQuerySet.as_manager()
 

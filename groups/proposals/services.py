@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from groups import kinds
 from groups.models import Membership
+from groups.pagecache import content_changed
 from groups.proposals import rendering
 from groups.proposals.enums import CoAuthorState, ProposalState, ReportOutcome, UpdateKind
 from groups.proposals.models import (
@@ -511,6 +512,7 @@ def support(proposal, member):
     except IntegrityError:
         raise ValidationError(_("You already support this proposal."), code="already") from None
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+    content_changed(proposal.group_id)  # an update() sends no signal: the group page shows the count
     ActionLog.record(proposal, "proposal.supported", actor=member)
 
 
@@ -520,6 +522,7 @@ def withdraw_support(proposal, member):
     if not deleted:
         return False
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+    content_changed(proposal.group_id)  # an update() sends no signal: the group page shows the count
     ActionLog.record(proposal, "proposal.support_withdrawn", actor=member)
     return True
 
