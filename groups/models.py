@@ -98,6 +98,20 @@ class WorkingGroup(models.Model):
     def __str__(self):
         return self.name
 
+    # Moved only by UPDATEs in the transaction of the writes that change them.
+    STORED_BY_WRITES = ("participant_count", "participants_version", "content_version")
+
+    def save(self, *args, **kwargs):
+        """A save of a row read earlier (an edit in the admin) leaves the stored count and the
+        versions alone: writing back older values would bring an old cached list back."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.STORED_BY_WRITES
+            ]
+        super().save(*args, **kwargs)
+
     def description_paragraphs(self):
         return [p.strip() for p in self.description.split("\n\n") if p.strip()]
 
