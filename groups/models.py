@@ -50,9 +50,13 @@ class WorkingGroupQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return self.update(
+        updated = self.update(
             participant_count=Coalesce(Subquery(counted), 0), participants_version=F("participants_version") + 1
         )
+        from groups.pagecache import overview_changed  # pagecache imports this module
+
+        overview_changed()  # the counts are on the groups' overview
+        return updated
 
 
 class WorkingGroup(models.Model):
