@@ -210,3 +210,15 @@ def meeting_list_body(group):
         body = render_to_string("groups/includes/meeting_list_body.html", {"upcoming": upcoming, "past": past})
         cache.set(key, body, _seconds_until([m.ends_at for m in upcoming]))
     return body
+
+
+def meeting_documents(meeting, kind):
+    """The documents of a meeting that a reader of `kind` may see, as HTML list items (an
+    empty string when none), cached under the version of the meeting's group."""
+    key = _key(meeting.group, "meeting-documents", meeting.pk, kind)
+    items = cache.get(key)
+    if items is None:
+        rows = list(documents_of(kind, meeting=meeting).order_by("-created_at"))
+        items = render_to_string("groups/includes/document_items.html", {"documents": rows}) if rows else ""
+        cache.set(key, items, PAGE_CACHE_SECONDS)
+    return items

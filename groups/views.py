@@ -285,26 +285,41 @@ def meeting_create(request, slug):
     return render(request, "groups/meeting_form.html", {"form": form, "group": group})
 
 
+@dataclass(frozen=True)
+class Answerer:
+    """Who answered a meeting, as the page shows them: not the member's whole row."""
+
+    pk: int
+    full_name: str
+    visibility: str
+
+
 def meeting_detail(request, pk):
     """Everyone sees the public part; verified members and staff also who answers and the minutes."""
     meeting = _meeting(pk)
     membership = permissions.membership_for(request.user, meeting.group)
     members_part = permissions.can_see_members_part(request.user)
-    rsvps = list(RSVP.objects.filter(meeting=meeting).select_related("member").order_by("member__full_name"))
-    mine = next((r.answer for r in rsvps if r.member_id == request.user.pk), None)
-    by_answer = {answer: [r for r in rsvps if r.answer == answer] for answer in Answer.values}
+    # Four columns of each answer rather than the answer and the member's whole row.
+    rsvps = RSVP.objects.filter(meeting=meeting).order_by("member__full_name")
+    rsvps = rsvps.values_list("answer", "member_id", "member__full_name", "member__visibility")
+    mine = None
+    by_answer = {answer: [] for answer in Answer.values}
+    for answer, *person in rsvps:
+        by_answer[answer].append(Answerer(*person))
+        if person[0] == request.user.pk:
+            mine = answer
     context = {
         "meeting": meeting,
         "group": meeting.group,
         "members_part": members_part,
         "my_answer": mine,
         # Seats taken is a count, public like the capacity; who answers is not.
-        "answers": [(Answer(a).label, [r.member for r in by_answer[a]]) for a in Answer.values] if members_part else [],
+        "answers": [(Answer(a).label, by_answer[a]) for a in Answer.values] if members_part else [],
         "yes_count": len(by_answer[Answer.YES]),
         "is_participant": permissions.is_participant(request.user, membership),
         "can_manage": permissions.can_manage(request.user, membership),
         "with_online_link": permissions.can_see_online_link(request.user, membership),
-        "documents": list(Document.objects.visible_to(request.user).filter(meeting=meeting)),
+        "documents": pagecache.meeting_documents(meeting, pagecache.document_kind(request.user, membership)),
         "answer_choices": Answer.choices,
     }
     return render(request, "groups/meeting_detail.html", context)

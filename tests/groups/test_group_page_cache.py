@@ -175,3 +175,30 @@ def test_italian_and_english_readers_get_their_own_parts(client, group, particip
         italian_list, english_list = _both(client, (participant, english), f"{url}incontri/")
         assert "Incontri passati" in italian_list and "Past meetings" in english_list
         assert "Past meetings" not in italian_list and "Incontri passati" not in english_list
+
+
+def test_meeting_page_shows_answers_and_documents_at_once_by_kind_of_reader(client, group, facilitator, participant):
+    meeting = MeetingFactory(group=group, title="Incontro con documenti")
+    other_member = VerifiedMemberFactory()  # verified, not in the group
+    url = f"/incontri/{meeting.pk}/"
+    readers = (participant, other_member)
+    for html in _both(client, readers, url):
+        assert "Scaletta riservata" not in html and "Sì</strong> (0)" in html
+    services.add_document(
+        group,
+        actor=facilitator,
+        title="Scaletta riservata",
+        visibility=DocumentVisibility.GROUP,
+        url="https://example.org/scaletta",
+        meeting=meeting,
+    )
+    services.answer_meeting(meeting, participant, "yes")
+    participant_html, other_html = _both(client, readers, url)
+    assert "Scaletta riservata" in participant_html and "Scaletta riservata" not in other_html
+    assert "Sì</strong> (1)" in participant_html and "Sì</strong> (1)" in other_html
+    assert 'aria-pressed="true">Sì' in participant_html
+    english = MembershipFactory(group=group, member__language="en").member
+    english_html = _page(client, english, url)
+    assert "Scaletta riservata" in english_html and "Yes</strong> (1)" in english_html
+    services.answer_meeting(meeting, participant, "no")
+    assert "Sì</strong> (0)" in _page(client, participant, url)
