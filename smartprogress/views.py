@@ -28,12 +28,20 @@ def _dashboard(request, member):
     groups, lists = dashboard.dashboard_data(member)
     by_id = {group.pk: group for group in groups}
     my_group_ids = lists["my_group_ids"]
-    for row in lists["meetings"] + lists["my_proposals"]:
+    # Both carry the versions of group writes, so every row's group is in the overview; a row
+    # whose group is not would be left out rather than fail the page.
+    meetings = [row for row in lists["meetings"] if row.group_id in by_id]
+    my_proposals = [row for row in lists["my_proposals"] if row.group_id in by_id]
+    invitations = [row for row in lists["invitations"] if row.proposal.group_id in by_id]
+    for row in meetings + my_proposals:
         row.group = by_id[row.group_id]
-    for invitation in lists["invitations"]:
+    for invitation in invitations:
         invitation.proposal.group = by_id[invitation.proposal.group_id]
     context = {
         **lists,
+        "meetings": meetings,
+        "my_proposals": my_proposals,
+        "invitations": invitations,
         "member": member,
         "my_groups": [g for g in groups if g.pk in my_group_ids],
         "other_groups": [g for g in groups if g.pk not in my_group_ids],
