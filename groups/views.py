@@ -119,16 +119,17 @@ def _participant_rows(group, user, kind, shared, cached):
     transaction (groups/signals.py): a reader never gets a list older than the group row.
     `cached` is what Redis had (read with the page's other parts in one round trip).
     Only the three columns shown are read, never the members' whole rows."""
+    if shared and cached is not None:
+        return [ParticipantRow(*row) for row in cached]
     rows = Membership.objects.taking_part().filter(group=group).order_by(*FACILITATORS_FIRST)
     columns = ("pk", "role", "member__full_name")
     if not shared:
         rows = rows.filter(member__in=Member.objects.visible_to(user))
         return [ParticipantRow(*row) for row in rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE]]
-    if cached is None:
-        if _LISTED[kind] is not None:
-            rows = rows.filter(member__visibility__in=_LISTED[kind])
-        cached = list(rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE])
-        cache.set(_participants_key(group, kind), cached, PARTICIPANTS_CACHE_SECONDS)
+    if _LISTED[kind] is not None:
+        rows = rows.filter(member__visibility__in=_LISTED[kind])
+    cached = list(rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE])
+    cache.set(_participants_key(group, kind), cached, PARTICIPANTS_CACHE_SECONDS)
     return [ParticipantRow(*row) for row in cached]
 
 
