@@ -140,12 +140,7 @@ def _key(group, part, *vary):
 
 
 def _seconds_until(instants):
-    """The expiry of a part whose words change at the first of `instants` still to come."""
-    now = timezone.now()
-    future = [instant for instant in instants if instant > now]
-    if not future:
-        return PAGE_CACHE_SECONDS
-    return max(1, min(PAGE_CACHE_SECONDS, int((min(future) - now).total_seconds()) + 1))
+    return versions.seconds_until(instants, PAGE_CACHE_SECONDS)
 
 
 def _meetings(group, upcoming_limit, past_limit):

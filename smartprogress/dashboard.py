@@ -20,7 +20,6 @@ one round trip: a visit with nothing changed makes no query beyond the session a
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
 from groups import ics, pagecache
 from groups.models import Meeting, Membership
@@ -77,11 +76,7 @@ def _seconds_left(lists):
     instants = [meeting.ends_at for meeting in lists["meetings"]]
     for enrolment in lists["enrolments"]:
         instants += [enrolment.offer_expires_at, enrolment.last_session_end]
-    now = timezone.now()
-    future = [instant for instant in instants if instant is not None and instant > now]
-    if not future:
-        return LISTS_CACHE_SECONDS
-    return max(1, min(LISTS_CACHE_SECONDS, int((min(future) - now).total_seconds()) + 1))
+    return versions.seconds_until(instants, LISTS_CACHE_SECONDS)
 
 
 def _read_lists(member, active_group_ids):

@@ -12,6 +12,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 
 def _replace(key):
@@ -44,3 +45,13 @@ def fresh(versions, stored):
     if versions is not None and stored is not None and stored[0] == versions:
         return stored[1]
     return None
+
+
+def seconds_until(instants, longest):
+    """The expiry of a value whose words change at the first of `instants` still to come
+    (None for none), at most `longest` seconds."""
+    now = timezone.now()
+    future = [instant for instant in instants if instant is not None and instant > now]
+    if not future:
+        return longest
+    return max(1, min(longest, int((min(future) - now).total_seconds()) + 1))
