@@ -172,8 +172,8 @@ class Driver:
     # The visit loop
 
     def run(self, seconds, until=None):
-        """Drive for `seconds`, or less: until `until` (given the count of successful writes
-        per kind) says enough. Returns the seconds it took."""
+        """Drive for `seconds`, or less: until `until` (given the Stats so far) says enough.
+        Returns the seconds it took."""
         self.stop_at = time.monotonic() + seconds
         self.until = until
         threads = [threading.Thread(target=self._user, args=(n,), daemon=True) for n in range(self.users)]
@@ -191,7 +191,7 @@ class Driver:
         if time.monotonic() >= self.stop_at:
             return True
         with self.stats.lock:
-            return self.until is not None and self.until(self.stats.done)
+            return self.until is not None and self.until(self.stats)
 
     def _checkout(self, rng):
         with self.free_lock:
@@ -587,6 +587,7 @@ def check(the_plan, before, ledger):
     from groups.models import RSVP, Membership
     from groups.proposals.models import Proposal, Support
     from members.models import Member
+    from notifications.models import OutboxEmail
     from training.models import Enrolment
 
     pk_of = {email: info["pk"] for email, info in the_plan["members"].items()}
@@ -646,6 +647,19 @@ def check(the_plan, before, ledger):
     )
     compare_list(
         "enrol", [(pk_of[e["member"]], e["course"]) for e in by_kind["enrol"]], [(m, s) for m, s, _c in enrolments]
+    )
+    # Each enrolment's e-mail (a seat or a place on the waiting list) was written, once.
+    compare_list(
+        "enrol e-mail",
+        [
+            (member, f"training/email/{state}")
+            for member, state in Enrolment.objects.filter(**new["Enrolment"]).values_list("member_id", "state")
+        ],
+        list(
+            OutboxEmail.objects.filter(
+                **new["OutboxEmail"], kind__in=("training/email/confirmed", "training/email/waitlisted")
+            ).values_list("recipient_id", "kind")
+        ),
     )
     for course_id in {c for _m, _s, c in enrolments}:
         from training.models import Course

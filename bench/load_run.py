@@ -239,7 +239,7 @@ def main():
     print(f"  by kind: {dict(sorted(kinds.items()))}" + (f"; sweep asked {swept} times" if swept else ""))
     share = driver_cpu / wall
     print(
-        f"CPU over the run: driver {driver_cpu:.0f} s ({share:.0%} of one core), gunicorn {web_cpu:.0f} s, "
+        f"CPU over the run: driver {driver_cpu:.1f} s ({share:.1%} of one core), gunicorn {web_cpu:.0f} s, "
         f"gunicorn + worker {spent:.0f} s, on {os.cpu_count()} cores"
     )
     print("\n" + ("Checks passed: every write and e-mail exactly once." if not problems else "PROBLEMS:"))

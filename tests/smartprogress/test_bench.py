@@ -79,6 +79,14 @@ def test_make_bench_stops_with_a_clear_message_before_touching_a_foreign_databas
     assert "Nothing was touched" in done.stderr
 
 
+def test_make_bench_load_stops_with_a_clear_message_before_touching_a_foreign_database():
+    env = {**os.environ, "BENCH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/smartprogress"}
+    done = subprocess.run([sys.executable, "-m", "bench.load_run"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("make bench-load: ")
+    assert "Nothing was touched" in done.stderr
+
+
 def test_cpu_time_of_this_process_is_read_from_proc():
     before = procstat.snapshot([os.getpid()])
     sum(i * i for i in range(2_000_000))

@@ -25,6 +25,7 @@ from django.test import Client
 
 from bench import load
 from groups.models import RSVP, Membership
+from groups.proposals.models import Support
 from members.models import Member
 from notifications import services
 from notifications.models import OutboxEmail
@@ -173,8 +174,13 @@ def test_the_load_driver_of_make_bench_load_writes_exactly_what_it_was_told(serv
     port = int(server.rsplit(":", 1)[1])
 
     driver = load.Driver(plan, port=port, password=PASSWORD, users=4, seed=1, weights=SHORT_WEIGHTS)
-    # Until every kind of write has succeeded twice (a few seconds), at most a minute.
-    summary = driver.summary(driver.run(60, until=lambda done: all(done[kind] >= 2 for kind in load.WRITES)))
+
+    # Until every kind of write has succeeded twice and one was refused (a few seconds), at
+    # most a minute.
+    def enough(stats):
+        return all(stats.done[kind] >= 2 for kind in load.WRITES) and stats.refusals
+
+    summary = driver.summary(driver.run(60, until=enough))
 
     assert summary["errors"] == 0, summary["error_detail"]
     for kind in load.WRITES:
@@ -183,6 +189,7 @@ def test_the_load_driver_of_make_bench_load_writes_exactly_what_it_was_told(serv
     problems, counted = load.check(plan, before, driver.stats.ledger)
     assert problems == [], problems
     assert counted["proposal"]["found"] == summary["writes_succeeded"]["proposal"]
+    assert counted["enrol e-mail"]["found"] == summary["writes_succeeded"]["enrol"]
 
     # No worker here: the sweep sends what the requests queued, to Django's test outbox.
     caused = OutboxEmail.objects.filter(pk__gt=before["last"]["OutboxEmail"])
@@ -192,3 +199,10 @@ def test_the_load_driver_of_make_bench_load_writes_exactly_what_it_was_told(serv
     assert load.compare_emails([services.message_id(email) for email in caused], received) == []
     # The comparison itself sees a lost and a repeated e-mail.
     assert len(load.compare_emails([*map(services.message_id, caused), "<lost@x>"], received + received[:1])) == 2
+
+    # The check itself sees a lost write and one nobody was told of.
+    Support.objects.filter(member__in=members).order_by("-pk").first().delete()
+    Membership.objects.create(group=WorkingGroupFactory(), member=members[0], state="active")
+    problems, _counted = load.check(plan, before, driver.stats.ledger)
+    assert any(p.startswith("support: 1 successful writes missing") for p in problems), problems
+    assert any(p.startswith("join: 1 rows nobody was told") for p in problems), problems
