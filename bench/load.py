@@ -277,6 +277,9 @@ class Driver:
             self.stats.error(kind, f"HTTP {status} POST {path}")
             raise Failure
         target = urllib.parse.urlsplit(location)
+        if target.path.startswith("/account/login"):  # the session was lost: not a refusal
+            self.stats.error(kind, f"sent to the login form by POST {path}")
+            raise Failure
         target = target.path + (f"?{target.query}" if target.query else "")
         page = self._page(member, "page after a write", target)
         alerts = ALERT.findall(page)

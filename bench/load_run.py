@@ -194,7 +194,10 @@ def main():
         web = procstat.children(server.pid)
         machine = [*web, *procstat.children(worker.pid), worker.pid]
         before_cpu, cpu_started, wall = procstat.snapshot(machine), time.process_time(), time.monotonic()
+        # The machine may be shared: the load average says how much else ran meanwhile.
+        load_average = [os.getloadavg()[0]]
         elapsed = driver.run(SECONDS)
+        load_average.append(os.getloadavg()[0])
         driver_cpu = time.process_time() - cpu_started
         spent = procstat.spent(before_cpu, procstat.snapshot(machine))
         web_cpu = procstat.spent({p: before_cpu[p] for p in web}, procstat.snapshot(web))
@@ -240,7 +243,8 @@ def main():
     share = driver_cpu / wall
     print(
         f"CPU over the run: driver {driver_cpu:.1f} s ({share:.1%} of one core), gunicorn {web_cpu:.0f} s, "
-        f"gunicorn + worker {spent:.0f} s, on {os.cpu_count()} cores"
+        f"gunicorn + worker {spent:.0f} s, on {os.cpu_count()} cores; load average {load_average[0]:.1f} "
+        f"at the start, {load_average[1]:.1f} at the end"
     )
     print("\n" + ("Checks passed: every write and e-mail exactly once." if not problems else "PROBLEMS:"))
     for problem in problems:
@@ -261,6 +265,7 @@ def main():
             "gunicorn_and_worker": round(spent, 1),
         },
         "driver_cpu_share_of_one_core": round(share, 3),
+        "load_average": load_average,
         "problems": problems,
     }
     LATEST.write_text(json.dumps(report, indent=2) + "\n")
