@@ -288,6 +288,11 @@ class Driver:
         self.stats.refused(kind, _text(alerts[0][1]) if alerts else "no message")
         return False, page, target
 
+    def _from_page(self, member, kind, page_kind, page, action, data=None):
+        """GET the page that holds the form, then POST the form with that page's token."""
+        content = self._page(member, page_kind, page)
+        return self._write(member, kind, action, data or {}, self._token(member, kind, content))
+
     # Sign-in
 
     def _login(self, member):
@@ -349,9 +354,8 @@ class Driver:
         if not others:
             return self._group_page(member, rng)
         slug = rng.choice(others)
-        content = self._page(member, "group page", f"/gruppi/{slug}/")
-        ok, _page, _target = self._write(
-            member, "join", f"/gruppi/{slug}/partecipa/", {}, self._token(member, "join", content)
+        ok, _page, _target = self._from_page(
+            member, "join", "group page", f"/gruppi/{slug}/", f"/gruppi/{slug}/partecipa/"
         )
         if ok:
             self.stats.wrote({"kind": "join", "member": member.email, "group": slug})
@@ -361,14 +365,10 @@ class Driver:
         meeting = self._meeting_of(member, rng)
         if meeting is None:
             return self._join(member, rng)
-        content = self._page(member, "meeting page", f"/incontri/{meeting}/")
         answer = rng.choice(ANSWERS)
-        ok, _page, _target = self._write(
-            member,
-            "rsvp",
-            f"/incontri/{meeting}/risposta/",
-            {"answer": answer},
-            self._token(member, "rsvp", content),
+        page = f"/incontri/{meeting}/"
+        ok, _page, _target = self._from_page(
+            member, "rsvp", "meeting page", page, f"{page}risposta/", {"answer": answer}
         )
         if ok:
             self.stats.wrote({"kind": "rsvp", "member": member.email, "meeting": meeting, "answer": answer})
@@ -377,39 +377,29 @@ class Driver:
         if not member.groups:
             return self._join(member, rng)
         slug = rng.choice(sorted(member.groups))
-        content = self._page(member, "proposal form", f"/gruppi/{slug}/proposte/nuova/")
         with self.stats.lock:
             self.proposal_serial += 1
             title = f"Proposta di carico {member.number}.{self.proposal_serial}.{rng.randrange(10**6)}"
         text = "Oggi ogni gruppo tiene i verbali in un posto diverso: proponiamo una cartella comune. " * 3
         data = {"title": title, "problem": text, "solution": text, "benefit": text, "azione": "invia"}
-        ok, _page, _target = self._write(
-            member, "proposal", f"/gruppi/{slug}/proposte/nuova/", data, self._token(member, "proposal", content)
-        )
+        form = f"/gruppi/{slug}/proposte/nuova/"
+        ok, _page, _target = self._from_page(member, "proposal", "proposal form", form, form, data)
         if ok:
             self.stats.wrote({"kind": "proposal", "member": member.email, "group": slug, "title": title})
 
     def _support(self, member, rng):
-        # Mostly proposals the member has not supported yet; now and then one again (a refusal).
-        proposals = self.plan["proposals"]
-        fresh = [pk for pk in proposals if pk not in member.supported]
-        pk = rng.choice(fresh if fresh and rng.random() < 0.9 else proposals)
-        content = self._page(member, "proposal page", f"/proposte/{pk}/")
-        ok, _page, _target = self._write(
-            member, "support", f"/proposte/{pk}/sostegno/", {}, self._token(member, "support", content)
+        pk = _mostly_new(rng, self.plan["proposals"], member.supported)
+        ok, _page, _target = self._from_page(
+            member, "support", "proposal page", f"/proposte/{pk}/", f"/proposte/{pk}/sostegno/"
         )
         if ok:
             self.stats.wrote({"kind": "support", "member": member.email, "proposal": pk})
         member.supported.add(pk)
 
     def _enrol(self, member, rng):
-        courses = self.plan["courses"]
-        fresh = [slug for slug in courses if slug not in member.enrolled]
-        slug = rng.choice(fresh if fresh and rng.random() < 0.9 else courses)
-        content = self._page(member, "course page", f"/formazione/{slug}/")
-        ok, _page, _target = self._write(
-            member, "enrol", f"/formazione/{slug}/iscriviti/", {}, self._token(member, "enrol", content)
-        )
+        slug = _mostly_new(rng, self.plan["courses"], member.enrolled)
+        page = f"/formazione/{slug}/"
+        ok, _page, _target = self._from_page(member, "enrol", "course page", page, f"{page}iscriviti/")
         if ok:
             self.stats.wrote({"kind": "enrol", "member": member.email, "course": slug})
         member.enrolled.add(slug)
@@ -422,22 +412,18 @@ class Driver:
             return self._calls(member, rng)
         slug = rng.choice(calls)
         member.applied.add(slug)
-        content = self._page(member, "candidacy form", f"/bandi/{slug}/candidatura/")
         title = f"Candidatura di carico {member.number} {slug}"
         summary = "Un laboratorio aperto nel quartiere, con le scuole e le associazioni. " * 3
         data = {"title": title, "summary": summary, "budget": "12000"}
-        ok, _page, target = self._write(
-            member, "candidacy", f"/bandi/{slug}/candidatura/", data, self._token(member, "candidacy", content)
-        )
+        form = f"/bandi/{slug}/candidatura/"
+        ok, _page, target = self._from_page(member, "candidacy", "candidacy form", form, form, data)
         if not ok:
             return
         entry = self.stats.wrote({"kind": "candidacy", "member": member.email, "call": slug, "title": title})
         entry["state"] = "draft"
-        content = self._page(member, "candidacy form", f"{target}modifica/")
         data = {**data, "declares_no_conflict": "on", "accepts_ethics": "on"}
-        ok, page, _target = self._write(
-            member, "candidacy", f"{target}modifica/", data, self._token(member, "candidacy", content)
-        )
+        form = f"{target}modifica/"
+        ok, page, _target = self._from_page(member, "candidacy", "candidacy form", form, form, data)
         if ok:
             ok, _page, _target = self._write(
                 member, "candidacy", f"{target}invia/", {}, self._token(member, "candidacy", page)
@@ -474,6 +460,12 @@ class Driver:
             "writes_succeeded": dict(sorted(writes.items())),
             "members_signed_in": len({entry["member"] for entry in stats.ledger if entry["kind"] == "login"}),
         }
+
+
+def _mostly_new(rng, choices, done):
+    """Mostly one not done yet; now and then one done already (an expected refusal)."""
+    fresh = [choice for choice in choices if choice not in done]
+    return rng.choice(fresh if fresh and rng.random() < 0.9 else choices)
 
 
 def percentile(values, share):
