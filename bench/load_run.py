@@ -237,7 +237,7 @@ def main():
         print(f"  refused {n:5d}  {what}")
     print(f"\nWrites that succeeded: {summary['writes_succeeded']}; members signed in: {summary['members_signed_in']}")
     for kind, row in counted.items():
-        print(f"  {kind:10} expected {row['expected']:6d}  in the database {row['found']:6d}")
+        print(f"  {kind:12} expected {row['expected']:6d}  in the database {row['found']:6d}")
     print(f"E-mails: {len(outbox)} caused, {len(received)} received at the SMTP server, drained {drained:.0f} s after")
     print(f"  by kind: {dict(sorted(kinds.items()))}" + (f"; sweep asked {swept} times" if swept else ""))
     share = driver_cpu / wall
