@@ -388,6 +388,8 @@ class Driver:
             self.stats.wrote({"kind": "proposal", "member": member.email, "group": slug, "title": title})
 
     def _support(self, member, rng):
+        if not self.plan["proposals"]:
+            return self._proposals(member, rng)
         pk = _mostly_new(rng, self.plan["proposals"], member.supported)
         ok, _page, _target = self._from_page(
             member, "support", "proposal page", f"/proposte/{pk}/", f"/proposte/{pk}/sostegno/"
@@ -397,6 +399,8 @@ class Driver:
         member.supported.add(pk)
 
     def _enrol(self, member, rng):
+        if not self.plan["courses"]:
+            return self._courses(member, rng)
         slug = _mostly_new(rng, self.plan["courses"], member.enrolled)
         page = f"/formazione/{slug}/"
         ok, _page, _target = self._from_page(member, "enrol", "course page", page, f"{page}iscriviti/")
