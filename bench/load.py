@@ -43,9 +43,13 @@ WEIGHTS = {
 }
 WRITES = ("login", "join", "rsvp", "proposal", "support", "enrol", "candidacy")
 ANSWERS = ("yes", "maybe", "no")
-# gunicorn keeps an idle connection 2 s: reconnect before that rather than retry a request
-# (a retried POST could write twice).
+# gunicorn keeps an idle connection 2 s: reconnect before that. On a loaded machine the
+# driver's thread may still be descheduled past it and find the connection closed (1 request
+# in 13,000 of a 10-minute run): then it sends the request again on a new connection, as
+# browsers do when a reused keep-alive connection closes before any answer. The checks
+# would show a write made twice.
 IDLE_RECONNECT = 1.5
+CLOSED_BEFORE_ANSWER = (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ALERT = re.compile(r'<div class="alert (alert-\w+)[^"]*">(.*?)</div>', re.S)
 FORM_ERROR = re.compile(
@@ -70,8 +74,9 @@ class Failure(Exception):
 class Browser:
     """One member's browser: cookies, one keep-alive connection from the member's address."""
 
-    def __init__(self, host, port, address, timeout=60):
+    def __init__(self, host, port, address, timeout=60, on_resend=None):
         self.host, self.port, self.address, self.timeout = host, port, address, timeout
+        self.on_resend = on_resend
         self.cookies = {}
         self.connection = None
         self.last_used = 0.0
@@ -81,8 +86,9 @@ class Browser:
             self.connection.close()
             self.connection = None
 
-    def request(self, method, path, data=None):
-        if self.connection is None or time.monotonic() - self.last_used > IDLE_RECONNECT:
+    def request(self, method, path, data=None, *, again=True):
+        reused = self.connection is not None and time.monotonic() - self.last_used <= IDLE_RECONNECT
+        if not reused:
             self.close()
             self.connection = http.client.HTTPConnection(
                 self.host, self.port, timeout=self.timeout, source_address=(self.address, 0)
@@ -98,6 +104,17 @@ class Browser:
         try:
             self.connection.request(method, path, body=body, headers=headers)
             answer = self.connection.getresponse()
+        except CLOSED_BEFORE_ANSWER:
+            self.close()
+            if not (reused and again):
+                raise
+            if self.on_resend:
+                self.on_resend()
+            return self.request(method, path, data, again=False)
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        try:
             content = answer.read().decode("utf-8", "replace")
         except (OSError, http.client.HTTPException):
             self.close()
@@ -132,6 +149,7 @@ class Stats:
         self.refusals = Counter()
         self.ledger = []
         self.done = Counter()
+        self.resends = 0
 
     def timed(self, kind, seconds):
         with self.lock:
@@ -142,6 +160,10 @@ class Stats:
             self.errors[f"{kind}: {what}"] += 1
             if what.startswith("HTTP 5"):
                 self.server_errors += 1
+
+    def resent(self):
+        with self.lock:
+            self.resends += 1
 
     def refused(self, kind, why):
         with self.lock:
@@ -216,7 +238,9 @@ class Driver:
                 if member.browser is None or rng.random() < 0.03:
                     if member.browser is not None:
                         member.browser.close()
-                    member.browser = Browser(self.host, self.port, member_address(member.number))
+                    member.browser = Browser(
+                        self.host, self.port, member_address(member.number), on_resend=self.stats.resent
+                    )
                     if not self._login(member):
                         member.browser = None
                         continue
@@ -457,6 +481,7 @@ class Driver:
             "rps": round(total / elapsed, 1),
             "kinds": rows,
             "errors": sum(stats.errors.values()),
+            "resent_after_closed_keepalive": stats.resends,
             "server_errors": stats.server_errors,
             "error_detail": dict(stats.errors.most_common(20)),
             "refusals": sum(stats.refusals.values()),

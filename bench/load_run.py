@@ -229,7 +229,8 @@ def main():
     print(load.table(summary))
     print(
         f"\nErrors: {summary['errors']} (of which HTTP 5xx: {summary['server_errors']}); "
-        f"expected refusals: {summary['refusals']}"
+        f"expected refusals: {summary['refusals']}; requests sent again after the server closed an idle "
+        f"connection: {summary['resent_after_closed_keepalive']}"
     )
     for what, n in {**summary["error_detail"]}.items():
         print(f"  error   {n:5d}  {what}")
