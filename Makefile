@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smartprogress
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: install run up test lint fmt messages compilemessages bench bench-digest clean
+.PHONY: install run up test lint fmt messages compilemessages bench bench-digest bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ bench: compilemessages
 ## Digests for 100,000 members sent to an SMTP server on 127.0.0.1, against a baseline of ready-made messages.
 bench-digest: compilemessages
 	$(PY) bench/digest.py
+
+## 10 minutes of mixed traffic (600 members signing in, browsing, joining, answering, proposing,
+## supporting, enrolling, applying) on gunicorn + a Celery worker + a local SMTP server, on a
+## fresh copy of the 100,000-member data; then every write and e-mail checked exactly once.
+## Short run: `make bench-load LOAD_SECONDS=30` (settings: bench/load_run.py).
+bench-load: compilemessages
+	$(PY) -m bench.load_run
 
 clean:
 	rm -rf var .pytest_cache

@@ -17,6 +17,7 @@ from groups.models import (
     Membership,
     WorkingGroup,
 )
+from groups.pagecache import overview_changed
 
 
 class DiscussionPromptInline(admin.TabularInline):
@@ -44,6 +45,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     def archive(self, request, queryset):
         count = queryset.filter(archived_at=None).update(archived_at=timezone.now())
         personal_feeds_changed()  # an update() sends no signal: feeds leave out archived groups
+        overview_changed()
         self.message_user(
             request, ngettext("%(count)d group archived.", "%(count)d groups archived.", count) % {"count": count}
         )
@@ -52,6 +54,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     def restore(self, request, queryset):
         count = queryset.exclude(archived_at=None).update(archived_at=None)
         personal_feeds_changed()  # an update() sends no signal: feeds leave out archived groups
+        overview_changed()
         self.message_user(
             request, ngettext("%(count)d group restored.", "%(count)d groups restored.", count) % {"count": count}
         )

@@ -1,17 +1,17 @@
 """iCalendar files: one meeting (/incontri/<id>.ics), a member's personal feed, and (for the
 apps above groups) any event they describe as a CalendarEvent, e.g. a course's sessions."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from smartprogress import versions
 
 
 @dataclass(frozen=True)
@@ -112,15 +112,8 @@ FEED_CACHE_SECONDS = 6 * 3600
 
 
 def _feeds_version():
-    version = cache.get(FEED_VERSION_KEY)
-    if version is None:
-        cache.add(FEED_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(FEED_VERSION_KEY) or "unversioned"
-    return version
-
-
-def _new_feeds_version():
-    cache.set(FEED_VERSION_KEY, uuid.uuid4().hex, None)
+    current, _found = versions.read([FEED_VERSION_KEY], [])
+    return current[0] if current else "unversioned"
 
 
 def personal_feeds_changed(**kwargs):
@@ -128,8 +121,7 @@ def personal_feeds_changed(**kwargs):
     cover saves and deletes of the models registered with feed_changes_with). The version
     moves now and again after commit: a feed read in between, still from the old rows,
     is cached under a version that the commit retires."""
-    _new_feeds_version()
-    transaction.on_commit(_new_feeds_version)
+    versions.changed(FEED_VERSION_KEY)
 
 
 def feed_changes_with(model):

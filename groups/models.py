@@ -50,9 +50,13 @@ class WorkingGroupQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return self.update(
+        updated = self.update(
             participant_count=Coalesce(Subquery(counted), 0), participants_version=F("participants_version") + 1
         )
+        from groups.pagecache import overview_changed  # pagecache imports this module
+
+        overview_changed()  # the counts are on the groups' overview
+        return updated
 
 
 class WorkingGroup(models.Model):
@@ -83,6 +87,10 @@ class WorkingGroup(models.Model):
     # in Redis is keyed by it, so a reader never gets a list older than the row it read.
     participant_count = models.PositiveIntegerField(_("participants"), default=0, editable=False)
     participants_version = models.PositiveIntegerField(_("version of the participant list"), default=0, editable=False)
+    # Moves on (in the transaction of the write) with every write to what the group page and
+    # its meeting list show of the group: its meetings, open polls, prompts, published
+    # proposals and documents (groups/pagecache.py). Those parts are cached in Redis under it.
+    content_version = models.PositiveIntegerField(_("version of the page's content"), default=0, editable=False)
 
     objects = WorkingGroupQuerySet.as_manager()
 
@@ -93,6 +101,20 @@ class WorkingGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Moved only by UPDATEs in the transaction of the writes that change them.
+    STORED_BY_WRITES = ("participant_count", "participants_version", "content_version")
+
+    def save(self, *args, **kwargs):
+        """A save of a row read earlier (an edit in the admin) leaves the stored count and the
+        versions alone: writing back older values would bring an old cached list back."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.STORED_BY_WRITES
+            ]
+        super().save(*args, **kwargs)
 
     def description_paragraphs(self):
         return [p.strip() for p in self.description.split("\n\n") if p.strip()]

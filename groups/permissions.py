@@ -8,7 +8,8 @@ from groups.models import Membership
 def membership_for(user, group):
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(group=group, member=user).first()
+    # At most one row (unique): ordering by pk spares the join that Meta.ordering ("group", ...) makes.
+    return Membership.objects.filter(group=group, member=user).order_by("pk").first()
 
 
 def is_participant(user, membership):

@@ -32,8 +32,9 @@ def _member_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def connect():
-    from groups import ics
+    from groups import ics, pagecache
 
+    pagecache.connect()
     # A personal feed holds the meetings of the member's groups that are not archived.
     for model in (Meeting, Membership, WorkingGroup):
         ics.feed_changes_with(model)

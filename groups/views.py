@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import ics, permissions, services
+from groups import ics, pagecache, permissions, services
 from groups.enums import Answer, MembershipState, PollStatus, Role
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
 from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup, group_cards
@@ -20,14 +20,11 @@ from members.models import Member
 from members.validators import parse_id
 from notifications.listkeys import DigestedRows
 
-UPCOMING_ON_GROUP_PAGE = 5
-PAST_ON_GROUP_PAGE = 5
 # A group of hundreds lists its first names; the rest is a count.
 PARTICIPANTS_ON_GROUP_PAGE = 60
 # The list is keyed by the group's participants_version, so it is never stale; the expiry
 # only frees Redis of lists nobody reads any more.
 PARTICIPANTS_CACHE_SECONDS = 24 * 3600
-PROPOSALS_ON_GROUP_PAGE = 5
 
 
 def _group(slug):
@@ -101,65 +98,71 @@ _LISTED = {"all": None, "members": (Visibility.PUBLIC, Visibility.MEMBERS), "pub
 FACILITATORS_FIRST = ("role", "member__full_name")
 
 
-def _participant_rows(group, user, membership, can_manage):
+def _participants_kind(user, membership, can_manage):
+    """Whose names the reader sees ("all", "members", "public"), and whether their list is
+    the shared one of their kind: a participant who hides their name from their kind of reader
+    sees themselves too, so their list is their own."""
+    if can_manage:
+        return "all", True
+    kind = "members" if user.is_authenticated and user.is_verified_member else "public"
+    return kind, membership is None or user.visibility in _LISTED[kind]
+
+
+def _participants_key(group, kind):
+    return f"groups:participants-ff:{group.pk}:{group.participants_version}:{kind}"
+
+
+def _participant_rows(group, user, kind, shared, cached):
     """The first PARTICIPANTS_ON_GROUP_PAGE names, by role, then by name.
 
     The same for every reader of a kind, so cached in Redis under the group's
     participants_version, which every write that changes the list moves on in its own
     transaction (groups/signals.py): a reader never gets a list older than the group row.
-    Only the three columns shown are read, never the members' whole rows. A participant
-    who hides their name from their kind of reader sees themselves too: their list is read
-    from the database (visible_to includes the reader)."""
-    if can_manage:
-        kind = "all"
-    elif user.is_authenticated and user.is_verified_member:
-        kind = "members"
-    else:
-        kind = "public"
+    `cached` is what Redis had (read with the page's other parts in one round trip).
+    Only the three columns shown are read, never the members' whole rows."""
+    if shared and cached is not None:
+        return [ParticipantRow(*row) for row in cached]
     rows = Membership.objects.taking_part().filter(group=group).order_by(*FACILITATORS_FIRST)
     columns = ("pk", "role", "member__full_name")
-    if kind != "all" and membership is not None and user.visibility not in _LISTED[kind]:
+    if not shared:
         rows = rows.filter(member__in=Member.objects.visible_to(user))
         return [ParticipantRow(*row) for row in rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE]]
-    key = f"groups:participants-ff:{group.pk}:{group.participants_version}:{kind}"
-    cached = cache.get(key)
-    if cached is None:
-        if _LISTED[kind] is not None:
-            rows = rows.filter(member__visibility__in=_LISTED[kind])
-        cached = list(rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE])
-        cache.set(key, cached, PARTICIPANTS_CACHE_SECONDS)
+    if _LISTED[kind] is not None:
+        rows = rows.filter(member__visibility__in=_LISTED[kind])
+    cached = list(rows.values_list(*columns)[:PARTICIPANTS_ON_GROUP_PAGE])
+    cache.set(_participants_key(group, kind), cached, PARTICIPANTS_CACHE_SECONDS)
     return [ParticipantRow(*row) for row in cached]
 
 
 def group_detail(request, slug):
-    group = get_object_or_404(WorkingGroup.objects.active().prefetch_related("prompts"), slug=slug)
-    membership = permissions.membership_for(request.user, group)
-    can_manage = permissions.can_manage(request.user, membership)
-    shown = _participant_rows(group, request.user, membership, can_manage)
+    group = _group(slug)
+    user = request.user
+    membership = permissions.membership_for(user, group)
+    can_manage = permissions.can_manage(user, membership)
+    members_part = permissions.can_see_members_part(user)
+    kind, shared = _participants_kind(user, membership, can_manage)
+    participants_key = _participants_key(group, kind)
+    # One Redis round trip for the shared parts and the participant list.
+    parts, found = pagecache.group_page_parts(
+        group,
+        members_part=members_part,
+        documents_kind=pagecache.document_kind(user, membership),
+        extra_keys=[participants_key] if shared else [],
+    )
+    shown = _participant_rows(group, user, kind, shared, found.get(participants_key))
     participant_count = group.participant_count
-    upcoming = list(group.meetings.upcoming()[:UPCOMING_ON_GROUP_PAGE])
-    past = list(group.meetings.past().order_by("-starts_at")[:PAST_ON_GROUP_PAGE])
     context = {
         "group": group,
         "membership": membership,
+        "parts": parts,
         "participants": shown,
         "others_count": participant_count - len(shown),
         "participant_count": participant_count,
-        "upcoming": upcoming,
-        "past": past,
-        "members_part": permissions.can_see_members_part(request.user),
-        "open_polls": list(group.date_polls.open()),
-        "documents": list(Document.objects.visible_to(request.user).filter(group=group)[:10]),
-        # The rows show title, state, date and supports: not the three texts, twice each, nor the search index.
-        "proposals": list(
-            group.proposals.public()
-            .only("pk", "group_id", "title", "state", "published_at", "support_count", "hidden_at")
-            .order_by("-published_at", "-pk")[:PROPOSALS_ON_GROUP_PAGE]
-        ),
+        "members_part": members_part,
         "can_manage": can_manage,
-        "can_schedule": permissions.can_schedule(request.user, group, membership),
-        "is_participant": permissions.is_participant(request.user, membership),
-        "can_join": permissions.can_join(request.user),
+        "can_schedule": permissions.can_schedule(user, group, membership),
+        "is_participant": permissions.is_participant(user, membership),
+        "can_join": permissions.can_join(user),
         "pending": list(Membership.objects.pending().filter(group=group).select_related("member"))
         if can_manage
         else [],
@@ -260,11 +263,9 @@ def appoint(request, slug, pk):
 def meeting_list(request, slug):
     group = _group(slug)
     membership = permissions.membership_for(request.user, group)
-    meetings = group.meetings.all()
     context = {
         "group": group,
-        "upcoming": list(meetings.upcoming()),
-        "past": list(meetings.past().order_by("-starts_at")[:50]),
+        "body": pagecache.meeting_list_body(group),
         "can_schedule": permissions.can_schedule(request.user, group, membership),
     }
     return render(request, "groups/meeting_list.html", context)
@@ -286,26 +287,41 @@ def meeting_create(request, slug):
     return render(request, "groups/meeting_form.html", {"form": form, "group": group})
 
 
+@dataclass(frozen=True)
+class Answerer:
+    """Who answered a meeting, as the page shows them: not the member's whole row."""
+
+    pk: int
+    full_name: str
+    visibility: str
+
+
 def meeting_detail(request, pk):
     """Everyone sees the public part; verified members and staff also who answers and the minutes."""
     meeting = _meeting(pk)
     membership = permissions.membership_for(request.user, meeting.group)
     members_part = permissions.can_see_members_part(request.user)
-    rsvps = list(RSVP.objects.filter(meeting=meeting).select_related("member").order_by("member__full_name"))
-    mine = next((r.answer for r in rsvps if r.member_id == request.user.pk), None)
-    by_answer = {answer: [r for r in rsvps if r.answer == answer] for answer in Answer.values}
+    # Four columns of each answer rather than the answer and the member's whole row.
+    rsvps = RSVP.objects.filter(meeting=meeting).order_by("member__full_name")
+    rsvps = rsvps.values_list("answer", "member_id", "member__full_name", "member__visibility")
+    mine = None
+    by_answer = {answer: [] for answer in Answer.values}
+    for answer, *person in rsvps:
+        by_answer[answer].append(Answerer(*person))
+        if person[0] == request.user.pk:
+            mine = answer
     context = {
         "meeting": meeting,
         "group": meeting.group,
         "members_part": members_part,
         "my_answer": mine,
         # Seats taken is a count, public like the capacity; who answers is not.
-        "answers": [(Answer(a).label, [r.member for r in by_answer[a]]) for a in Answer.values] if members_part else [],
+        "answers": [(Answer(a).label, by_answer[a]) for a in Answer.values] if members_part else [],
         "yes_count": len(by_answer[Answer.YES]),
         "is_participant": permissions.is_participant(request.user, membership),
         "can_manage": permissions.can_manage(request.user, membership),
         "with_online_link": permissions.can_see_online_link(request.user, membership),
-        "documents": list(Document.objects.visible_to(request.user).filter(meeting=meeting)),
+        "documents": pagecache.meeting_documents(meeting, pagecache.document_kind(request.user, membership)),
         "answer_choices": Answer.choices,
     }
     return render(request, "groups/meeting_detail.html", context)

@@ -14,3 +14,6 @@ class SmartProgressConfig(AppConfig):
         if settings.CELERY_BROKER_URL.startswith("filesystem:"):
             for key in ("data_folder_in", "processed_folder", "control_folder"):
                 Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
+        from smartprogress import dashboard
+
+        dashboard.connect()

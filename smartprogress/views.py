@@ -7,56 +7,47 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
-from groups.models import Meeting, Membership, WorkingGroup, group_cards
-from groups.proposals.enums import CoAuthorState
-from groups.proposals.models import CoAuthor, Proposal
-from networking.models import CommonProject
+from groups.models import WorkingGroup, group_cards
 from notifications.listkeys import DigestedRows
 from notifications.services import PUBLISH_TRANSPORT_OPTIONS
+from smartprogress import dashboard
 from smartprogress.celery import app as celery_app
-from training.models import Enrolment
 
 logger = logging.getLogger(__name__)
 
 
-DASHBOARD_MEETINGS = 5
-DASHBOARD_PROPOSALS = 10
-DASHBOARD_PROJECTS = 5
-
-
 def home(request):
-    groups = WorkingGroup.objects.active().with_overview()
     if request.user.is_authenticated:
-        member = request.user
-        my_group_ids = set(Membership.objects.active().filter(member=member).values_list("group_id", flat=True))
-        context = {
-            "member": member,
-            "my_groups": [g for g in groups if g.pk in my_group_ids],
-            "other_groups": [g for g in groups if g.pk not in my_group_ids],
-            "meetings": Meeting.objects.upcoming()
-            .of_member_groups(member)
-            .filter(group__archived_at=None)
-            .select_related("group")
-            .order_by("starts_at")[:DASHBOARD_MEETINGS],
-            "enrolments": Enrolment.objects.on_dashboard(member),
-            # What they wrote or co-sign, whatever its state: the author always knows where it stands.
-            "my_proposals": Proposal.objects.authored_by(member)
-            .filter(group__archived_at=None)
-            .select_related("group")
-            .order_by("-created_at", "-pk")[:DASHBOARD_PROPOSALS],
-            "invitations": CoAuthor.objects.filter(
-                member=member, state=CoAuthorState.INVITED, proposal__group__archived_at=None
-            ).select_related("proposal", "proposal__group"),
-            # One query: the member's skills are a subquery.
-            "projects_for_me": CommonProject.objects.needing_skills_of(member).order_by("-created_at", "-pk")[
-                :DASHBOARD_PROJECTS
-            ]
-            if member.is_verified_member
-            else [],
-        }
-        return render(request, "dashboard.html", context)
+        return _dashboard(request, request.user)
     # A visitor's cards come from the cache, keyed by one digest query (notifications/listkeys.py).
     return render(request, "home.html", {"groups": DigestedRows(group_cards)})
+
+
+def _dashboard(request, member):
+    """The groups' overview and the member's lists come from Redis while nothing they show
+    changed (smartprogress/dashboard.py); group names come from the overview, not a join."""
+    groups, lists = dashboard.dashboard_data(member)
+    by_id = {group.pk: group for group in groups}
+    my_group_ids = lists["my_group_ids"]
+    # Both carry the versions of group writes, so every row's group is in the overview; a row
+    # whose group is not would be left out rather than fail the page.
+    meetings = [row for row in lists["meetings"] if row.group_id in by_id]
+    my_proposals = [row for row in lists["my_proposals"] if row.group_id in by_id]
+    invitations = [row for row in lists["invitations"] if row.proposal.group_id in by_id]
+    for row in meetings + my_proposals:
+        row.group = by_id[row.group_id]
+    for invitation in invitations:
+        invitation.proposal.group = by_id[invitation.proposal.group_id]
+    context = {
+        **lists,
+        "meetings": meetings,
+        "my_proposals": my_proposals,
+        "invitations": invitations,
+        "member": member,
+        "my_groups": [g for g in groups if g.pk in my_group_ids],
+        "other_groups": [g for g in groups if g.pk not in my_group_ids],
+    }
+    return render(request, "dashboard.html", context)
 
 
 def privacy(request):

@@ -229,6 +229,7 @@ def lapse_expired_offers(now=None):
             if claimed != 1:
                 continue  # accepted in time, or another scan took it
             recount([course.pk])  # an update() sends no signal
+            personal_feeds_changed()  # an update() sends no signal: the dashboard lists live seats and offers
             enrolment = Enrolment.objects.select_related("member", "course").get(pk=pk)
             ActionLog.record(enrolment, "enrolment.expired")
             if course.state == CourseState.PUBLISHED:

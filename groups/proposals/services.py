@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from groups import kinds
 from groups.models import Membership
+from groups.pagecache import content_changed
 from groups.proposals import rendering
 from groups.proposals.enums import CoAuthorState, ProposalState, ReportOutcome, UpdateKind
 from groups.proposals.models import (
@@ -515,6 +516,7 @@ def support(proposal, member):
         raise ValidationError(_("You already support this proposal."), code="already") from None
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
     pagecache.changed("proposals")  # the lists show the count; an update() sends no signal
+    content_changed(proposal.group_id)  # an update() sends no signal: the group page shows the count
     ActionLog.record(proposal, "proposal.supported", actor=member)
 
 
@@ -525,6 +527,7 @@ def withdraw_support(proposal, member):
         return False
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
     pagecache.changed("proposals")  # the lists show the count; an update() sends no signal
+    content_changed(proposal.group_id)  # an update() sends no signal: the group page shows the count
     ActionLog.record(proposal, "proposal.support_withdrawn", actor=member)
     return True
 

@@ -55,10 +55,11 @@ def test_group_detail_queries_constant(client, verified_member, django_assert_nu
     group = WorkingGroupFactory()
     MembershipFactory(group=group, member=verified_member)
     client.force_login(verified_member)
-    # The participant list is read once per version of the group (then from Redis): 11, then 10.
+    # The shared parts and the participant list are read once per version of the group (then
+    # from Redis, in one round trip): 11, then 4 (session, member, group, membership).
     with django_assert_num_queries(11):
         client.get(f"/gruppi/{group.slug}/")
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(4) as few:
         client.get(f"/gruppi/{group.slug}/")
     for _ in range(5):
         MembershipFactory(group=group)
@@ -70,20 +71,29 @@ def test_group_detail_queries_constant(client, verified_member, django_assert_nu
     with django_assert_num_queries(11):
         client.get(f"/gruppi/{group.slug}/")
     with django_assert_num_queries(len(few.captured_queries)):
-        client.get(f"/gruppi/{group.slug}/")
+        response = client.get(f"/gruppi/{group.slug}/")
+    html = response.content.decode()
+    assert html.count('class="list-group-item d-flex') == 10  # 5 coming up, 5 past
+    assert html.count("https://example.org/documento") == 5
 
 
 def test_meeting_list_queries_constant(client, verified_member, django_assert_num_queries):
     group = WorkingGroupFactory()
     MeetingFactory(group=group)
     client.force_login(verified_member)
+    # The two lists are read once per version of the group, then come from Redis.
     with django_assert_num_queries(6):
+        client.get(f"/gruppi/{group.slug}/incontri/")
+    with django_assert_num_queries(4):
         client.get(f"/gruppi/{group.slug}/incontri/")
     for _ in range(6):
         MeetingFactory(group=group)
         MeetingFactory(group=group, starts_at=timezone.now() - timedelta(days=30))
     with django_assert_num_queries(6):
         client.get(f"/gruppi/{group.slug}/incontri/")
+    with django_assert_num_queries(4):
+        response = client.get(f"/gruppi/{group.slug}/incontri/")
+    assert response.content.decode().count('class="list-group-item d-flex') == 13
 
 
 def test_documents_page_queries_constant(client, django_assert_num_queries):

@@ -1,14 +1,17 @@
 """The bench's own pieces, without running the bench (make bench does)."""
 
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from django.test import Client
 
-from bench import guard, procstat, wrk
+from bench import guard, load, procstat, wrk
 
 WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:8799/gruppi/
   2 threads and 16 connections
@@ -77,6 +80,50 @@ def test_make_bench_stops_with_a_clear_message_before_touching_a_foreign_databas
     assert done.returncode == 2
     assert "runs only on one named 'smartprogress_bench'" in done.stderr
     assert "Nothing was touched" in done.stderr
+
+
+def test_make_bench_load_stops_with_a_clear_message_before_touching_a_foreign_database():
+    env = {**os.environ, "BENCH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/smartprogress"}
+    done = subprocess.run([sys.executable, "-m", "bench.load_run"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("make bench-load: ")
+    assert "Nothing was touched" in done.stderr
+
+
+class ClosesAfterEachAnswer(http.server.BaseHTTPRequestHandler):
+    """Answers keep-alive, then closes the connection anyway: as gunicorn does when an idle
+    connection's 2 seconds run out just as the next request leaves."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):  # noqa: N802 (the standard library's name)
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.posts += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def test_load_driver_sends_again_once_when_a_reused_connection_was_closed_before_any_answer():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClosesAfterEachAnswer)
+    server.posts = 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    resent = []
+    browser = load.Browser("127.0.0.1", server.server_address[1], "127.10.0.1", on_resend=lambda: resent.append(1))
+    try:
+        assert browser.request("POST", "/", {"a": "1"})[0] == 200
+        time.sleep(0.2)  # the server has closed the connection the browser still holds
+        assert browser.request("POST", "/", {"a": "2"})[0] == 200
+        assert (server.posts, len(resent)) == (2, 1)
+        browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_cpu_time_of_this_process_is_read_from_proc():

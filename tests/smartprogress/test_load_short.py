@@ -1,7 +1,8 @@
-"""A short load run (the CI variant of issue 13's load check): gunicorn on the test
-database, many members at once joining a group, answering a meeting and enrolling in a
-course over HTTP; then the database holds exactly what the successful requests wrote,
-and every e-mail they caused is sent once."""
+"""A short load run (the CI variant of issue 13's load check, `make bench-load` in full):
+gunicorn on the test database, many members at once joining a group, answering a meeting
+and enrolling in a course over HTTP; then the database holds exactly what the successful
+requests wrote, and every e-mail they caused is sent once. The second test runs the load
+driver of `make bench-load` itself for a few seconds, so that the bench cannot rot."""
 
 import os
 import secrets
@@ -17,14 +18,28 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from bench import load
 from groups.models import RSVP, Membership
+from groups.proposals.models import Support
+from members.models import Member
 from notifications import services
 from notifications.models import OutboxEmail
-from tests.factories import CourseFactory, FacilitatorFactory, MeetingFactory, MembershipFactory, WorkingGroupFactory
+from tests.factories import (
+    PASSWORD,
+    CourseFactory,
+    FacilitatorFactory,
+    FundingCallFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PublishedProposalFactory,
+    VerifiedMemberFactory,
+    WorkingGroupFactory,
+)
 from training.models import Enrolment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,3 +145,66 @@ def test_many_members_at_once_write_exactly_what_succeeded_and_each_email_goes_o
     assert OutboxEmail.objects.unsent().count() == 0
     ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
     assert len(ids) == len(set(ids))
+
+
+# Writes first: in a few seconds every kind of write happens, logins included (each member
+# signs in through the form at the start of their first visit).
+SHORT_WEIGHTS = {**dict.fromkeys(load.WEIGHTS, 1), "join": 4, "rsvp": 4, "proposal": 4, "support": 4, "enrol": 4}
+SHORT_WEIGHTS["candidacy"] = 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_driver_of_make_bench_load_writes_exactly_what_it_was_told(server):
+    facilitator = FacilitatorFactory()
+    MeetingFactory(group=facilitator.group)
+    WorkingGroupFactory()  # one to join
+    PublishedProposalFactory(group=facilitator.group, author=facilitator.member)
+    PublishedProposalFactory(group=facilitator.group)
+    CourseFactory(capacity=2)  # fills up: later enrolments wait
+    FundingCallFactory()
+    members = [VerifiedMemberFactory() for _ in range(8)]
+    for member in members[:4]:
+        MembershipFactory(group=facilitator.group, member=member)
+    # The server hashes as production does (the tests' own hasher is MD5, for speed).
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(
+        password=PBKDF2PasswordHasher().encode(PASSWORD, "loadtestsalt")
+    )
+    plan = load.plan([m.email for m in members])
+    before = load.snapshot(plan)
+    port = int(server.rsplit(":", 1)[1])
+
+    driver = load.Driver(plan, port=port, password=PASSWORD, users=4, seed=1, weights=SHORT_WEIGHTS)
+
+    # Until every kind of write has succeeded twice and one was refused (a few seconds), at
+    # most a minute.
+    def enough(stats):
+        return all(stats.done[kind] >= 2 for kind in load.WRITES) and stats.refusals
+
+    summary = driver.summary(driver.run(60, until=enough))
+
+    assert summary["errors"] == 0, summary["error_detail"]
+    for kind in load.WRITES:
+        assert summary["writes_succeeded"].get(kind), (kind, summary)
+    assert summary["refusals"], "no refusal at all: the driver never met one, so its counting is untested"
+    problems, counted = load.check(plan, before, driver.stats.ledger)
+    assert problems == [], problems
+    assert counted["proposal"]["found"] == summary["writes_succeeded"]["proposal"]
+    assert counted["enrol e-mail"]["found"] == summary["writes_succeeded"]["enrol"]
+
+    # No worker here: the sweep sends what the requests queued, to Django's test outbox.
+    caused = OutboxEmail.objects.filter(pk__gt=before["last"]["OutboxEmail"])
+    assert caused.exists(), "the writes caused no e-mails: the check proves nothing"
+    services.sweep_outbox()
+    received = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert load.compare_emails([services.message_id(email) for email in caused], received) == []
+    # The comparison itself sees a lost and a repeated e-mail.
+    assert len(load.compare_emails([*map(services.message_id, caused), "<lost@x>"], received + received[:1])) == 2
+
+    # The check itself sees a lost write and one nobody was told of.
+    Support.objects.filter(member__in=members).order_by("-pk").first().delete()
+    Membership.objects.create(group=WorkingGroupFactory(), member=members[0], state="active")
+    caused.filter(kind="training/email/confirmed").order_by("-pk").first().delete()
+    problems, _counted = load.check(plan, before, driver.stats.ledger)
+    assert any(p.startswith("support: 1 successful writes missing") for p in problems), problems
+    assert any(p.startswith("join: 1 rows nobody was told") for p in problems), problems
+    assert any(p.startswith("enrol e-mail: missing [(") for p in problems), problems

@@ -149,8 +149,9 @@ SEEDED += [
 SEEDED += [CommonProject, ProjectInterest, ContactMessage, Survey, Question, Choice, Response, Answer]
 
 
-# Not data: a cache key that moves on at every save of a group's members (groups/signals.py).
-NOT_SEEDED = {"participants_version"}
+# Not data: cache keys that move on at every save of a group's members (groups/signals.py)
+# and of what its page shows (groups/pagecache.py).
+NOT_SEEDED = {"participants_version", "content_version"}
 
 
 def _everything_seeded():
