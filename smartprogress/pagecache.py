@@ -10,36 +10,31 @@ reused, so a Redis that lost it cannot serve an old body. The versions and the b
 one round trip (get_many; a second read cost about 0.25 ms of CPU per page), and a body is
 served only if it was stored with the versions read beside it; a new body replaces the old
 one under the same key, so old bodies take no room. With Redis away there is no version and
-the view builds the body each time.
+the view builds the body each time. The versions are those of smartprogress/versions.py.
 
 What belongs to one reader (a call they follow) is never in the shared body: the view
 overlays it (`overlay`) or keeps it outside.
 """
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from smartprogress import versions
 
 PREFIX = "page-version:"
 # A body not read for an hour leaves Redis; a version lives until it is replaced.
 BODY_SECONDS = 3600
 
 
-def _new_version(name):
-    cache.set(PREFIX + name, uuid.uuid4().hex, None)
-
-
 def changed(*names):
     """Call on a write that changes what a page built on these versions shows (signals call
     it for the models registered with `changes_with`; call it after a bulk update())."""
     for name in names:
-        _new_version(name)
-        transaction.on_commit(lambda name=name: _new_version(name))
+        versions.changed(PREFIX + name)
 
 
 def changes_with(name, *models, through=(), only_fields=None):
@@ -60,23 +55,6 @@ def changes_with(name, *models, through=(), only_fields=None):
         m2m_changed.connect(on_write, sender=relation.through, dispatch_uid=uid + str(relation.through), weak=False)
 
 
-def _current(keys, found):
-    """The versions under `keys`, as `found` by get_many, creating those missing; None when
-    Redis is away (then nothing may be cached)."""
-    current = []
-    for key in keys:
-        version = found.get(key)
-        if version is None:
-            version = uuid.uuid4().hex
-            # Another process may create it at the same instant: whichever is stored wins.
-            if not cache.add(key, version, None):
-                version = cache.get(key)
-            if version is None:
-                return None
-        current.append(version)
-    return current
-
-
 def body(names, parts, build, timeout=BODY_SECONDS):
     """The body built on the data of versions `names` for the reader's `parts` (a tuple of
     what makes their view differ: kind of reader, filters), in the active language and time
@@ -88,14 +66,12 @@ def body(names, parts, build, timeout=BODY_SECONDS):
     address."""
     reader = repr((tuple(names), parts, translation.get_language(), timezone.get_current_timezone_name()))
     key = "page-body:" + hashlib.sha256(reader.encode()).hexdigest()
-    version_keys = [PREFIX + name for name in names]
-    found = cache.get_many([*version_keys, key])
-    current = _current(version_keys, found)
+    current, found = versions.read([PREFIX + name for name in names], [key])
     if current is None:
         return _built(build)[0]
-    stored = found.get(key)
-    if stored is not None and stored[0] == current:
-        return stored[1]
+    html = versions.fresh(current, found.get(key))
+    if html is not None:
+        return html
     html, seconds = _built(build)
     if seconds is None or seconds > 0:
         cache.set(key, (current, html), timeout if seconds is None else min(timeout, seconds))
