@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from groups import ics, permissions, services
 from groups.enums import Answer, MembershipState, PollStatus, Role
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
-from groups.models import RSVP, DatePoll, DateVote, Document, Meeting, Membership, WorkingGroup
+from groups.models import RSVP, DatePoll, Document, Meeting, Membership, WorkingGroup
 from members.enums import Visibility
 from members.models import Member
 from members.validators import parse_id
@@ -400,8 +400,24 @@ def calendar_feed(request, token):
 
 
 def _poll(request, slug, pk):
-    group = _group_for_polls(request, slug)
-    return get_object_or_404(DatePoll.objects.select_related("group", "meeting"), group=group, pk=pk)
+    """The poll with its group and meeting in one query; a missing one is answered as before
+    (404 for no such group, 403 for who may not see polls, else 404)."""
+    poll = (
+        DatePoll.objects.select_related("group", "meeting")
+        .filter(group__slug=slug, group__archived_at__isnull=True, pk=pk)
+        .first()
+    )
+    if poll is None:
+        _group_for_polls(request, slug)
+        raise Http404
+    if not permissions.can_see_members_part(request.user):
+        raise PermissionDenied
+    return poll
+
+
+def _poll_slots(poll, user):
+    """The poll's dates, best first, each with the reader's own answer (`my_answer`): one query."""
+    return list(poll.slots.best_first().with_answer_of(user))
 
 
 @login_required
@@ -446,9 +462,8 @@ def poll_create(request, slug):
 def poll_detail(request, slug, pk):
     poll = _poll(request, slug, pk)
     membership = permissions.membership_for(request.user, poll.group)
-    slots = list(poll.slots.with_tally())
-    mine = dict(DateVote.objects.filter(slot__poll=poll, member=request.user).values_list("slot_id", "answer"))
-    form = VoteForm(sorted(slots, key=lambda s: s.starts_at), request.POST or None, current=mine)
+    slots = _poll_slots(poll, request.user)
+    form = VoteForm(sorted(slots, key=lambda s: s.starts_at), request.POST or None)
     if request.method == "POST":
         if not permissions.is_participant(request.user, membership):
             raise PermissionDenied
@@ -468,9 +483,10 @@ def _poll_page(request, poll, membership, slots, *, vote_form=None, close_form=N
     by_time = sorted(slots, key=lambda s: s.starts_at)
     best = slots[0] if slots and slots[0].yes_count else None
     if vote_form is None:
-        mine = dict(DateVote.objects.filter(slot__poll=poll, member=request.user).values_list("slot_id", "answer"))
-        vote_form = VoteForm(by_time, current=mine)
-    if close_form is None:
+        vote_form = VoteForm(by_time)
+    can_manage = permissions.can_manage(request.user, membership)
+    # Only a facilitator sees the closing form: nobody else pays for building it.
+    if close_form is None and can_manage:
         close_form = PollCloseForm(poll, initial={"slot": best.pk if best else None})
     context = {
         "poll": poll,
@@ -478,12 +494,12 @@ def _poll_page(request, poll, membership, slots, *, vote_form=None, close_form=N
         "slots": slots,
         "slots_by_time": by_time,
         "best": best,
-        "voter_count": DateVote.objects.filter(slot__poll=poll).values("member").distinct().count(),
+        "voter_count": poll.voter_count,
         "form": vote_form,
         "close_form": close_form,
-        "chosen_slot": str(close_form["slot"].value() or ""),
+        "chosen_slot": str(close_form["slot"].value() or "") if close_form else "",
         "is_participant": permissions.is_participant(request.user, membership),
-        "can_manage": permissions.can_manage(request.user, membership),
+        "can_manage": can_manage,
         "is_open": poll.is_open,
         "closed": poll.status != PollStatus.OPEN,
     }
@@ -513,7 +529,7 @@ def poll_close(request, slug, pk):
         else:
             messages.success(request, _("Date chosen: the meeting is in the calendar and the group has been told."))
             return redirect("groups:meeting", meeting.pk)
-    return _poll_page(request, poll, membership, list(poll.slots.with_tally()), close_form=form)
+    return _poll_page(request, poll, membership, _poll_slots(poll, request.user), close_form=form)
 
 
 # Documents
