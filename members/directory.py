@@ -168,3 +168,15 @@ def _new_options_version():
 def options_changed(**kwargs):
     _new_options_version()
     transaction.on_commit(_new_options_version)
+
+
+def page_versions():
+    """Both versions, read in one round trip, as one string: the key of the directory page's
+    cached fragment (networking.views.home). With Redis away, a new key each time."""
+    found = cache.get_many([DIRECTORY_VERSION_KEY, OPTIONS_VERSION_KEY])
+    if len(found) < 2:
+        found = {
+            DIRECTORY_VERSION_KEY: _directory_version() or uuid.uuid4().hex,
+            OPTIONS_VERSION_KEY: options_version(),
+        }
+    return f"{found[DIRECTORY_VERSION_KEY]}:{found[OPTIONS_VERSION_KEY]}"
