@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from networking.forms import ContactForm, DirectorySearchForm, InterestForm, Pro
 from networking.models import CommonProject, ContactMessage, ProjectInterest
 
 DIRECTORY_PAGE_SIZE = 24
+SEARCH_PARAMETERS = ("q", "skill", "sector", "region")
 PROJECTS_PAGE_SIZE = 20
 INBOX_PAGE_SIZE = 20
 SUGGESTIONS = 8
@@ -71,7 +73,8 @@ def home(request):
     # was two thirds of it). Only a miss runs the search, lazily, from the template.
     search = _Search(request)
     context = {
-        "page_key": f"{directory.page_versions()}:{request.GET.urlencode()}",
+        # Only what the page reads of the address: another parameter makes no new fragment.
+        "page_key": f"{directory.page_versions()}:{_search_query(request, 'pagina')}",
         "form": SimpleLazyObject(lambda: search.form),
         "page": SimpleLazyObject(lambda: search.page),
         "query": SimpleLazyObject(lambda: search.query),
@@ -115,9 +118,12 @@ class _Search:
 
     @cached_property
     def query(self):
-        query = self.request.GET.copy()
-        query.pop("pagina", None)
-        return query.urlencode()
+        return _search_query(self.request)
+
+
+def _search_query(request, *extra):
+    """The search's own parameters of the address, in a fixed order, for the pages' links."""
+    return urlencode([(name, value) for name in (*SEARCH_PARAMETERS, *extra) for value in request.GET.getlist(name)])
 
 
 def _attach_names(members):

@@ -146,6 +146,9 @@ def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num
     with django_assert_num_queries(2):
         again = client.get("/rete/", {"skill": skill.pk})
     assert again.content.decode().count('class="list-group-item"') == 24
+    # A parameter the search does not read is no new page to cache.
+    with django_assert_num_queries(2):
+        client.get("/rete/", {"skill": skill.pk, "utm_source": "newsletter"})
 
 
 def _count(response):
