@@ -22,6 +22,7 @@ from groups.enums import (
 from groups.filetypes import EXTENSIONS
 from members.models import Member
 from members.validators import validate_sane_date
+from smartprogress.versions import CacheVersion
 
 
 class WorkingGroupQuerySet(models.QuerySet):
@@ -454,6 +455,16 @@ class DocumentQuerySet(models.QuerySet):
             allowed |= Q(visibility=DocumentVisibility.GROUP, group__in=my_groups)
         return self.filter(allowed)
 
+    def audience_of(self, user):
+        """A short name of what `visible_to(user)` lets the user see: two readers with the
+        same name see the same documents (the key of the cached /documenti/ page)."""
+        if user.is_authenticated and user.is_staff:
+            return "staff"
+        if user.is_authenticated and user.is_verified_member:
+            my_groups = Membership.objects.active().filter(member=user).order_by("group_id")
+            return "members:" + ",".join(str(pk) for pk in my_groups.values_list("group_id", flat=True))
+        return "public"
+
 
 class Document(models.Model):
     """A file or a link shared in "Documenti utili"."""
@@ -511,6 +522,11 @@ class Document(models.Model):
     @property
     def file_kind(self):
         return EXTENSIONS.get(self.content_type, "").upper()
+
+
+# The version of everything /documenti/ shows (groups.views.documents): every save or delete
+# of a document or a group moves it (groups/signals.py).
+DOCUMENTS_VERSION = CacheVersion("documents:version")
 
 
 # Proposals live in a room of their own (groups/proposals/); importing their models here

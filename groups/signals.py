@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.signals import post_delete, post_save
 
-from groups.models import DatePoll, DateSlot, DateVote, Meeting, Membership, WorkingGroup
+from groups.models import DOCUMENTS_VERSION, DatePoll, DateSlot, DateVote, Document, Meeting, Membership, WorkingGroup
 from members.models import Member
 
 # A member's save changes their groups' count or list only through these fields; a login
@@ -57,3 +57,4 @@ def connect():
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="groups.recount.membership_deleted")
     post_save.connect(_member_saved, sender=Member, dispatch_uid="groups.recount.member_saved")
     post_delete.connect(_vote_deleted, sender=DateVote, dispatch_uid="groups.tally.vote_deleted")
+    DOCUMENTS_VERSION.follow(Document, WorkingGroup)

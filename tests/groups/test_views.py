@@ -85,7 +85,10 @@ def test_meeting_list_queries_constant(client, verified_member, django_assert_nu
 
 def test_documents_page_queries_constant(client, django_assert_num_queries):
     DocumentFactory()
+    # the groups and their documents; then, from the cache, none for a visitor
     with django_assert_num_queries(2):
+        client.get("/documenti/")
+    with django_assert_num_queries(0):
         client.get("/documenti/")
     for _ in range(3):
         group = WorkingGroupFactory()
@@ -93,6 +96,8 @@ def test_documents_page_queries_constant(client, django_assert_num_queries):
     with django_assert_num_queries(2):
         response = client.get("/documenti/")
     assert response.content.decode().count("/documento") >= 10
+    with django_assert_num_queries(0):
+        assert client.get("/documenti/").content.decode().count("/documento") >= 10
 
 
 def test_poll_results_queries_constant(client, django_assert_num_queries):
