@@ -46,3 +46,9 @@ class CacheVersion:
             uid = f"{self.key}.{model._meta.label}"
             post_save.connect(self.changed, sender=model, dispatch_uid=uid + ".save", weak=False)
             post_delete.connect(self.changed, sender=model, dispatch_uid=uid + ".delete", weak=False)
+
+
+def read_together(*versions):
+    """The current value of each version, read in one round trip when all are in Redis."""
+    found = cache.get_many([version.key for version in versions])
+    return [found.get(version.key) or version.get() for version in versions]
