@@ -399,11 +399,20 @@ def calendar_feed(request, token):
 # Date polls
 
 
+POLL_PAGE_FIELDS = (
+    *("title", "description", "duration", "closes_at", "status", "chosen_slot", "voter_count", "group", "meeting"),
+    *("group__name", "group__slug", "group__archived_at", "meeting__starts_at", "meeting__ends_at"),
+)
+
+
 def _poll(request, slug, pk):
     """The poll with its group and meeting in one query; a missing one is answered as before
     (404 for no such group, 403 for who may not see polls, else 404)."""
+    # Only the columns the page and the permission checks read: the group's and the
+    # meeting's other columns cost more to select than the row to find.
     poll = (
         DatePoll.objects.select_related("group", "meeting")
+        .only(*POLL_PAGE_FIELDS)
         .filter(group__slug=slug, group__archived_at__isnull=True, pk=pk)
         .first()
     )

@@ -12,6 +12,8 @@ from groups.models import WorkingGroup
 from members.enums import Visibility
 from tests.factories import (
     CourseFactory,
+    DatePollFactory,
+    DateSlotFactory,
     DocumentFactory,
     FacilitatorFactory,
     MeetingFactory,
@@ -235,6 +237,19 @@ def test_group_cards_follow_the_readers_time_zone(client):
     far = VerifiedMemberFactory(time_zone="America/New_York")
     client.force_login(far)
     assert "6 maggio 2030, 12:30" in client.get("/gruppi/").content.decode()
+
+
+def test_poll_results_follow_the_readers_time_zone(client):
+    poll = DatePollFactory(closes_at=timezone.make_aware(datetime(2030, 5, 1, 12, 0), ZoneInfo("Europe/Rome")))
+    DateSlotFactory(poll=poll, starts_at=timezone.make_aware(datetime(2030, 5, 6, 18, 30), ZoneInfo("Europe/Rome")))
+    url = f"/gruppi/{poll.group.slug}/date/{poll.pk}/"
+    client.force_login(VerifiedMemberFactory())
+    for _ in range(2):  # the second time from the cache
+        results = client.get(url).content.decode().split('id="results-title"')[1]
+        assert "6 maggio 2030, 18:30" in results
+    client.force_login(VerifiedMemberFactory(time_zone="America/New_York"))
+    results = client.get(url).content.decode().split('id="results-title"')[1]
+    assert "6 maggio 2030, 12:30" in results and "18:30" not in results
 
 
 def test_documents_list_shows_a_renamed_or_restricted_document_at_once(client):
