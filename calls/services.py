@@ -53,6 +53,7 @@ from groups.filetypes import EXTENSIONS
 from groups.services import _claim, check_upload
 from members.models import ActionLog, Member
 from notifications.services import notify, queue_email
+from smartprogress.storage import atomic_with_files, save_upload
 
 # A follower hears of a call's internal deadline once, this long before it.
 DEADLINE_REMINDER_LEAD = timedelta(days=7)
@@ -107,7 +108,7 @@ def _store_file(field_file, upload):
     our making with the extension its content deserves. Returns (content type, size)."""
     content_type = check_upload(upload)
     stem = slugify((upload.name or "").rsplit("/", 1)[-1].rsplit(".", 1)[0])[:80] or "documento"
-    field_file.save(f"{stem}.{EXTENSIONS[content_type]}", upload, save=False)
+    save_upload(field_file, f"{stem}.{EXTENSIONS[content_type]}", upload)
     return content_type, upload.size
 
 
@@ -222,7 +223,7 @@ def update_candidacy(candidacy, *, actor, **fields):
     return candidacy
 
 
-@transaction.atomic
+@atomic_with_files
 def upload_document(candidacy, requirement, upload, *, actor):
     """A file against a line of the call's checklist; a new upload replaces the old one."""
     candidacy = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
@@ -830,7 +831,7 @@ def add_milestone(project, *, actor, kind, title, due_at, description=""):
     return milestone
 
 
-@transaction.atomic
+@atomic_with_files
 def deliver_milestone(milestone, upload, *, actor):
     milestone = ReportingMilestone.objects.select_for_update().get(pk=milestone.pk)
     _check_reporting_open(milestone.project)

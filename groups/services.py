@@ -28,6 +28,7 @@ from groups.models import (
 from members.models import ActionLog
 from members.validators import validate_sane_date
 from notifications.services import announce, queue_email
+from smartprogress.storage import atomic_with_files, save_upload
 
 MIN_SLOTS, MAX_SLOTS = 2, 10
 # Reminders are sent by a scan every few minutes. A meeting is due for the
@@ -430,7 +431,7 @@ def send_due_poll_reminders(now=None):
 # Documents
 
 
-@transaction.atomic
+@atomic_with_files
 def add_document(group, *, actor, title, visibility, description="", upload=None, url="", meeting=None):
     if bool(upload) == bool(url):
         raise ValidationError(_("Attach a file or give a link (one of the two)."), code="file_or_link")
@@ -445,7 +446,7 @@ def add_document(group, *, actor, title, visibility, description="", upload=None
     )
     if upload:
         document.content_type, document.size = check_upload(upload), upload.size
-        document.file.save(_safe_name(upload.name, document.content_type), upload, save=False)
+        save_upload(document.file, _safe_name(upload.name, document.content_type), upload)
     document.save()
     ActionLog.record(document, "document.added", actor=actor)
     return document

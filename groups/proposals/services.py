@@ -31,6 +31,7 @@ from groups.proposals.permissions import COMMENT_EDIT_WINDOW, can_see
 from groups.services import _claim, _safe_name, check_upload
 from members.models import ActionLog, Member
 from notifications.services import notify, queue_email
+from smartprogress.storage import atomic_with_files, save_upload
 
 MAX_ATTACHMENTS = 5
 TEXT_FIELDS = ("title", "problem", "solution", "benefit")
@@ -138,7 +139,7 @@ def _set_text(proposal, fields):
 # Writing
 
 
-@transaction.atomic
+@atomic_with_files
 def create_proposal(group, *, author, uploads=(), coauthors=(), submit=False, **text):
     """A participant writes a proposal in their group: a draft, or submitted at once."""
     if group.archived_at is not None:
@@ -159,7 +160,7 @@ def create_proposal(group, *, author, uploads=(), coauthors=(), submit=False, **
     return proposal
 
 
-@transaction.atomic
+@atomic_with_files
 def update_proposal(proposal, *, actor, uploads=(), coauthors=None, **text):
     """The authors change a draft; `coauthors` (when given) is who the author now invites."""
     proposal = _lock(proposal)
@@ -192,7 +193,7 @@ def _attach(proposal, uploads, *, actor):
         attachment = ProposalAttachment(
             proposal=proposal, content_type=content_type, size=upload.size, uploaded_by=actor
         )
-        attachment.file.save(_safe_name(upload.name, content_type), upload, save=False)
+        save_upload(attachment.file, _safe_name(upload.name, content_type), upload)
         attachment.save()
         ActionLog.record(proposal, "proposal.attachment_added", actor=actor, attachment=attachment.pk)
 

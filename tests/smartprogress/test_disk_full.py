@@ -59,3 +59,22 @@ def test_after_space_is_freed_the_same_upload_works(client, tiny_disk):
 
     assert response.status_code == 302
     assert Document.objects.get().file.read() == b"%PDF-1.4 verbale"
+
+
+def test_disk_full_on_the_third_attachment_leaves_neither_the_proposal_nor_the_first_two_files(tiny_disk):
+    from groups.proposals import services
+    from groups.proposals.models import Proposal
+    from tests.factories import PROPOSAL_TEXT, MembershipFactory
+
+    membership = MembershipFactory()
+    uploads = [
+        SimpleUploadedFile(f"parte{i}.pdf", b"%PDF-1.4 " + b"0" * size)
+        for i, size in enumerate([20_000, 20_000, 60_000])
+    ]
+
+    with pytest.raises(Exception) as refused:
+        services.create_proposal(membership.group, author=membership.member, uploads=uploads, **PROPOSAL_TEXT)
+
+    assert "spazio per i file" in str(refused.value)
+    assert Proposal.objects.count() == 0
+    assert [path for path in tiny_disk.rglob("*") if path.is_file()] == []
