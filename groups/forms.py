@@ -178,12 +178,22 @@ class VoteForm(forms.Form):
         for each of the thirty radios of a ten-date poll, a fifth of the page's own time."""
         choices = [(value, str(label)) for value, label in Answer.choices]
         for slot in self.slots:
-            name = self.add_prefix(f"slot_{slot.pk}")
-            current = self.data.get(name) if self.is_bound else slot.my_answer
+            name, current = self._checked(slot)
             radios = [
                 (f"id_{name}_{index}", value, label, value == current) for index, (value, label) in enumerate(choices)
             ]
             yield slot, name, radios
+
+    def _checked(self, slot):
+        """The field's name and the answer its radios show checked (None for none)."""
+        name = self.add_prefix(f"slot_{slot.pk}")
+        current = self.data.get(name) if self.is_bound else slot.my_answer
+        return name, current if current in Answer.values else None
+
+    def rows_key(self):
+        """All the radios show, for the key of their cached fragment: each date and the answer
+        checked. Readers with the same answers (all who have not voted yet) share it."""
+        return ",".join(f"{slot.pk}@{slot.starts_at.isoformat()}={self._checked(slot)[1]}" for slot in self.slots)
 
     def answers(self):
         return {

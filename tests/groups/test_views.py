@@ -289,6 +289,10 @@ def test_votes_read_back_through_the_poll_page_each_reader_sees_their_own_answer
     assert "Ha votato 1 persona." in html
     assert f'id="id_slot_{first.pk}_0" checked>' in html and f'id="id_slot_{second.pk}_2" checked>' in html
     assert html.count(" checked>") == 2
+    # A refused answer shows what was sent (nothing valid), not the answers cached for her.
+    refused = client.post(url, {f"slot_{first.pk}": "forse"}).content.decode()
+    assert 'class="alert alert-danger"' in refused and " checked>" not in refused
+    assert html.count(" checked>") == 2 == client.get(url).content.decode().count(" checked>")
     assert "<td>1</td>\n            <td>0</td>\n            <td>0</td>" in html  # the first date: 1 yes
 
     client.force_login(ben)
