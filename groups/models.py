@@ -29,12 +29,12 @@ class WorkingGroupQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
-    def with_overview(self):
+    def with_overview(self, now=None):
         """The start of the next meeting, for the group list (the participant count is stored
         on the group: counting thousands of memberships of verified members on every list
         cost 80 ms at 100,000 members)."""
         next_meeting = (
-            Meeting.objects.upcoming().filter(group=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+            Meeting.objects.upcoming(now).filter(group=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
         )
         return self.annotate(next_meeting_at=Subquery(next_meeting))
 
@@ -118,6 +118,12 @@ class DiscussionPrompt(models.Model):
         return self.text
 
 
+def group_cards(now):
+    """The open groups with what their cards show (/gruppi/, the visitor's home), as of `now`.
+    Given to notifications.listkeys.DigestedRows, which compiles it once per process."""
+    return WorkingGroup.objects.active().with_overview(now)
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(state=MembershipState.ACTIVE)
@@ -168,8 +174,8 @@ class Membership(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
-    def upcoming(self):
-        return self.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=timezone.now())
+    def upcoming(self, now=None):
+        return self.filter(status=MeetingStatus.SCHEDULED, ends_at__gte=now or timezone.now())
 
     def past(self):
         return self.filter(ends_at__lt=timezone.now())

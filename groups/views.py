@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from groups import ics, permissions, services
 from groups.enums import Answer, MembershipState, PollStatus, Role
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
-from groups.models import DOCUMENTS_VERSION, RSVP, DatePoll, Document, Meeting, Membership, WorkingGroup
+from groups.models import DOCUMENTS_VERSION, RSVP, DatePoll, Document, Meeting, Membership, WorkingGroup, group_cards
 from members.enums import Visibility
 from members.models import Member
 from members.validators import parse_id
+from notifications.listkeys import DigestedRows
 
 UPCOMING_ON_GROUP_PAGE = 5
 PAST_ON_GROUP_PAGE = 5
@@ -71,8 +72,8 @@ def _form_errors_from(form, error):
 
 
 def group_list(request):
-    groups = WorkingGroup.objects.active().with_overview()
-    return render(request, "groups/group_list.html", {"groups": groups})
+    # The cards are cached: their key is one digest query, the rows are read only to render them.
+    return render(request, "groups/group_list.html", {"groups": DigestedRows(group_cards)})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ counting, and a lock that can never be taken would refuse every login.
 """
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from notifications.breaker import CircuitBreaker
@@ -19,7 +19,31 @@ from notifications.breaker import CircuitBreaker
 breaker = CircuitBreaker("Redis cache")
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """One redis.Redis per connection pool, instead of Django's new one on every call.
+
+    Building the client was half the CPU of a cache read: a get of a 2 kB value went from
+    121 to 58 µs of CPU (3,000 reads, in-process). A redis.Redis is safe to share between threads:
+    each command takes its own connection from the pool, which was already shared.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     def _call(self, fallback, method, *args):
         if breaker.is_open:
             return fallback

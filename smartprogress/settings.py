@@ -354,6 +354,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one written-out statement (smartprogress/sessions.py).
+SESSION_ENGINE = "smartprogress.sessions"
 X_FRAME_OPTIONS = "DENY"
 # Messages ("Welcome, Giulia Rossi") stay on the server, not in a readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
-from groups.models import Meeting, Membership, WorkingGroup
+from groups.models import Meeting, Membership, WorkingGroup, group_cards
 from groups.proposals.enums import CoAuthorState
 from groups.proposals.models import CoAuthor, Proposal
 from networking.models import CommonProject
+from notifications.listkeys import DigestedRows
 from notifications.services import PUBLISH_TRANSPORT_OPTIONS
 from smartprogress.celery import app as celery_app
 from training.models import Enrolment
@@ -54,7 +55,8 @@ def home(request):
             else [],
         }
         return render(request, "dashboard.html", context)
-    return render(request, "home.html", {"groups": groups})
+    # A visitor's cards come from the cache, keyed by one digest query (notifications/listkeys.py).
+    return render(request, "home.html", {"groups": DigestedRows(group_cards)})
 
 
 def privacy(request):
