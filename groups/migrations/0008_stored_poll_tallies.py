@@ -14,7 +14,7 @@ def fill_tallies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0006_stored_participant_count'),
+        ('groups', '0007_group_content_version'),
     ]
 
     operations = [
