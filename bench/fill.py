@@ -156,6 +156,7 @@ def _bulk(wanted):
         ),
         batch_size=5000,
     )
+    DatePoll.objects.filter(pk=poll.pk).recount_tallies()
     text = "Oggi ogni candidatura segue una procedura diversa. " * 6
     Proposal.objects.bulk_create(
         Proposal(

@@ -275,6 +275,7 @@ def _seed_open_poll(group, voters, today):
         DateVote.objects.bulk_create(
             DateVote(slot=slot, member=voter, answer=answer) for slot, answer in zip(slots, answers, strict=True)
         )
+    DatePoll.objects.filter(pk=poll.pk).recount_tallies()
 
 
 def _seed_documents(group, first_meeting, *, actor):

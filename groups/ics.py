@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from smartprogress import versions
+from smartprogress.versions import CacheVersion
 
 
 @dataclass(frozen=True)
@@ -109,30 +108,16 @@ def add_to_personal_feed(source, models=()):
 # version is never reused, even after Redis lost it, so no reader gets an old feed.
 FEED_VERSION_KEY = "ics:personal-feeds:version"
 FEED_CACHE_SECONDS = 6 * 3600
-
-
-def _feeds_version():
-    current, _found = versions.read([FEED_VERSION_KEY], [])
-    return current[0] if current else "unversioned"
-
-
-def personal_feeds_changed(**kwargs):
-    """Call on any write that may change a personal feed, bulk updates included (signals
-    cover saves and deletes of the models registered with feed_changes_with). The version
-    moves now and again after commit: a feed read in between, still from the old rows,
-    is cached under a version that the commit retires."""
-    versions.changed(FEED_VERSION_KEY)
-
-
-def feed_changes_with(model):
-    uid = f"ics.personal_feeds_changed.{model._meta.label}"
-    post_save.connect(personal_feeds_changed, sender=model, dispatch_uid=uid + ".save", weak=False)
-    post_delete.connect(personal_feeds_changed, sender=model, dispatch_uid=uid + ".delete", weak=False)
+FEEDS_VERSION = CacheVersion(FEED_VERSION_KEY)
+# Call on any write that may change a personal feed, bulk updates included (signals cover
+# saves and deletes of the models registered with feed_changes_with).
+personal_feeds_changed = FEEDS_VERSION.changed
+feed_changes_with = FEEDS_VERSION.follow
 
 
 def cached_personal_feed(member, build):
     """The member's feed from the cache, or `build()` stored there."""
-    key = f"ics:personal-feed:{member.pk}:{_feeds_version()}"
+    key = f"ics:personal-feed:{member.pk}:{FEEDS_VERSION.get()}"
     body = cache.get(key)
     if body is None:
         body = build()

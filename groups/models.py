@@ -22,6 +22,7 @@ from groups.enums import (
 from groups.filetypes import EXTENSIONS
 from members.models import Member
 from members.validators import validate_sane_date
+from smartprogress.versions import CacheVersion
 
 
 class WorkingGroupQuerySet(models.QuerySet):
@@ -313,6 +314,34 @@ class DatePollQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=PollStatus.OPEN)
 
+    def recount_tallies(self):
+        """Store again, from the votes, each slot's yes, maybe and no counts and each poll's
+        number of voters. For bulk inserts of votes, which send no signals (the demo, the
+        bench's data) and the migration that first filled them; `services.vote` and a deleted
+        vote keep them as they go."""
+        store_tallies(DateSlot, DateVote, self.model.objects.filter(pk__in=self.values("pk")))
+
+
+def store_tallies(slot_model, vote_model, polls):
+    """The two UPDATEs of `recount_tallies`, on the given models (the migration passes its
+    historical ones)."""
+
+    def counted(answer):
+        votes = vote_model.objects.filter(slot=OuterRef("pk"), answer=answer).order_by().values("slot")
+        return Coalesce(Subquery(votes.annotate(n=Count("pk")).values("n")), 0)
+
+    slot_model.objects.filter(poll__in=polls).update(
+        yes_count=counted(Answer.YES), maybe_count=counted(Answer.MAYBE), no_count=counted(Answer.NO)
+    )
+    voters = (
+        vote_model.objects.filter(slot__poll=OuterRef("pk"))
+        .order_by()
+        .values("slot__poll")
+        .annotate(n=Count("member", distinct=True))
+        .values("n")
+    )
+    polls.update(voter_count=Coalesce(Subquery(voters), 0))
+
 
 class DatePoll(models.Model):
     """Participants propose dates for the next meeting and vote on them."""
@@ -340,6 +369,10 @@ class DatePoll(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Stored, like each slot's tallies: counting the distinct voters of 10,000 votes (a poll of
+    # 1,000 voters and ten dates) was the poll page's main cost. Kept by services.vote and by a
+    # deleted vote (groups/signals.py) in the same transaction as the vote.
+    voter_count = models.PositiveIntegerField(_("voters"), default=0, editable=False)
 
     objects = DatePollQuerySet.as_manager()
 
@@ -361,18 +394,27 @@ class DatePoll(models.Model):
 
 
 class DateSlotQuerySet(models.QuerySet):
-    def with_tally(self):
-        """Yes, maybe and no counts; best first: most yes, then most maybe, then earliest."""
-        return self.annotate(
-            yes_count=Count("votes", filter=Q(votes__answer=Answer.YES)),
-            maybe_count=Count("votes", filter=Q(votes__answer=Answer.MAYBE)),
-            no_count=Count("votes", filter=Q(votes__answer=Answer.NO)),
-        ).order_by("-yes_count", "-maybe_count", "starts_at")
+    def best_first(self):
+        """Most yes, then most maybe, then earliest (the counts are stored on each slot)."""
+        return self.order_by("-yes_count", "-maybe_count", "starts_at")
+
+    def with_answer_of(self, member):
+        """Each slot with `member`'s answer to it (None if none), read in the same query
+        through the (slot, member) unique index."""
+        answers = DateVote.objects.filter(slot=OuterRef("pk"), member=member).values("answer")[:1]
+        return self.annotate(my_answer=Subquery(answers))
 
 
 class DateSlot(models.Model):
     poll = models.ForeignKey(DatePoll, verbose_name=_("date poll"), on_delete=models.CASCADE, related_name="slots")
     starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
+    # The tallies, stored: counting them from 10,000 votes on every view of a poll of 1,000
+    # voters cost more than the rest of the page's queries together. Kept exact in the vote's
+    # transaction (services.vote, groups/signals.py); `DatePollQuerySet.recount_tallies` after
+    # bulk inserts.
+    yes_count = models.PositiveIntegerField(_("yes"), default=0, editable=False)
+    maybe_count = models.PositiveIntegerField(_("maybe"), default=0, editable=False)
+    no_count = models.PositiveIntegerField(_("no"), default=0, editable=False)
 
     objects = DateSlotQuerySet.as_manager()
 
@@ -441,6 +483,16 @@ class DocumentQuerySet(models.QuerySet):
             allowed |= Q(visibility=DocumentVisibility.GROUP, group__in=my_groups)
         return self.filter(allowed)
 
+    def audience_of(self, user):
+        """A short name of what `visible_to(user)` lets the user see: two readers with the
+        same name see the same documents (the key of the cached /documenti/ page)."""
+        if user.is_authenticated and user.is_staff:
+            return "staff"
+        if user.is_authenticated and user.is_verified_member:
+            my_groups = Membership.objects.active().filter(member=user).order_by("group_id")
+            return "members:" + ",".join(str(pk) for pk in my_groups.values_list("group_id", flat=True))
+        return "public"
+
 
 class Document(models.Model):
     """A file or a link shared in "Documenti utili"."""
@@ -498,6 +550,11 @@ class Document(models.Model):
     @property
     def file_kind(self):
         return EXTENSIONS.get(self.content_type, "").upper()
+
+
+# The version of everything /documenti/ shows (groups.views.documents): every save or delete
+# of a document or a group moves it (groups/signals.py).
+DOCUMENTS_VERSION = CacheVersion("documents:version")
 
 
 # Proposals live in a room of their own (groups/proposals/); importing their models here

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -286,8 +287,22 @@ def vote(poll, member, answers):
     for slot_id, answer in answers.items():
         if slot_id not in slots or answer not in Answer.values:
             raise ValidationError(_("That answer does not belong to this poll."), code="bad_answer")
+    # The tallies stored on the slots and the poll move with each answer, in this transaction
+    # and under the poll's lock taken above, so concurrent voters never lose a count.
+    before = dict(DateVote.objects.filter(slot__poll=poll, member=member).values_list("slot_id", "answer"))
     for slot_id, answer in answers.items():
-        DateVote.objects.update_or_create(slot=slots[slot_id], member=member, defaults={"answer": answer})
+        previous = before.get(slot_id)
+        if previous == answer:
+            continue
+        counts = {f"{answer}_count": F(f"{answer}_count") + 1}
+        if previous is None:
+            DateVote.objects.create(slot=slots[slot_id], member=member, answer=answer)
+        else:
+            DateVote.objects.filter(slot=slot_id, member=member).update(answer=answer)
+            counts[f"{previous}_count"] = F(f"{previous}_count") - 1
+        DateSlot.objects.filter(pk=slot_id).update(**counts)
+    if answers and not before:
+        DatePoll.objects.filter(pk=poll.pk).update(voter_count=F("voter_count") + 1)
     ActionLog.record(poll, "poll.voted", actor=member)
 
 

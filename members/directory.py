@@ -6,13 +6,13 @@ configuration `italian_unaccent`: Italian stemming, with accents and case ignore
 "attivita" finds "Attività" and "montaggi" finds "Montaggio"."""
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, Expression, F, Q
 
 from members.enums import DirectoryField, Region
+from smartprogress.versions import CacheVersion, read_together
 
 SEARCH_CONFIG = "italian_unaccent"
 # A longer query says nothing more; cutting it keeps the tsquery small.
@@ -99,21 +99,10 @@ def refresh_directory_text(member):
 # sectors, a skill or a sector) replaces the version with a new random one, now and again
 # after commit (`directory_changed`), so a count is never older than the rows the reader sees
 # and a version is never reused even if Redis lost it. Bulk updates and inserts send no
-# signal: call `directory_changed()` after them. With Redis down the page counts, as before.
-DIRECTORY_VERSION_KEY = "directory:version"
+# signal: call `directory_changed()` after them. With Redis down the page counts, as before
+# (smartprogress/versions.py).
+DIRECTORY_VERSION = CacheVersion("directory:version")
 COUNT_CACHE_SECONDS = 3600
-
-
-def _directory_version():
-    version = cache.get(DIRECTORY_VERSION_KEY)
-    if version is None:
-        cache.add(DIRECTORY_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(DIRECTORY_VERSION_KEY)
-    return version
-
-
-def _new_directory_version():
-    cache.set(DIRECTORY_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 # A save of only these columns cannot change what a search finds: every log-in writes
@@ -127,16 +116,13 @@ def directory_changed(update_fields=None, **kwargs):
     sectors)."""
     if update_fields and NOT_SEARCHED.issuperset(update_fields):
         return
-    _new_directory_version()
-    transaction.on_commit(_new_directory_version)
+    DIRECTORY_VERSION.changed()
 
 
 def cached_count(queryset, *, text="", skill=None, sector=None, region=""):
     """`queryset.count()` for the directory search with these criteria, from the cache when
     no write happened since it was counted. `queryset` must be what `search` gave for them."""
-    version = _directory_version()
-    if version is None:
-        return queryset.count()
+    version = DIRECTORY_VERSION.get()
     criteria = repr((text, getattr(skill, "pk", None), getattr(sector, "pk", None), region))
     key = f"directory:count:{version}:{hashlib.sha256(criteria.encode()).hexdigest()}"
     count = cache.get(key)
@@ -149,22 +135,12 @@ def cached_count(queryset, *, text="", skill=None, sector=None, region=""):
 # The search form's lists of all skills and all sectors are the same for every reader: the
 # page caches them rendered (networking/directory.html), keyed by this version, which a save
 # or delete of a skill or a sector replaces, now and after commit (as `directory_changed`).
-OPTIONS_VERSION_KEY = "directory:options-version"
+OPTIONS_VERSION = CacheVersion("directory:options-version")
+options_version = OPTIONS_VERSION.get
+options_changed = OPTIONS_VERSION.changed
 
 
-def options_version():
-    version = cache.get(OPTIONS_VERSION_KEY)
-    if version is None:
-        cache.add(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
-        # Redis away: a new key each time, so nothing old is ever read.
-        version = cache.get(OPTIONS_VERSION_KEY) or uuid.uuid4().hex
-    return version
-
-
-def _new_options_version():
-    cache.set(OPTIONS_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def options_changed(**kwargs):
-    _new_options_version()
-    transaction.on_commit(_new_options_version)
+def page_versions():
+    """Both versions, read in one round trip, as one string: the key of the directory page's
+    cached fragment (networking.views.home)."""
+    return ":".join(read_together(DIRECTORY_VERSION, OPTIONS_VERSION))

@@ -25,7 +25,7 @@ from groups import ics, pagecache
 from groups.models import Meeting, Membership
 from groups.proposals.enums import CoAuthorState
 from groups.proposals.models import CoAuthor, Proposal
-from members.directory import DIRECTORY_VERSION_KEY
+from members.directory import DIRECTORY_VERSION
 from networking.models import CommonProject, ProjectInterest
 from smartprogress import versions
 from training.models import Enrolment
@@ -35,7 +35,7 @@ DASHBOARD_PROPOSALS = 10
 DASHBOARD_PROJECTS = 5
 DASHBOARD_VERSION_KEY = "dashboard:version"
 LISTS_CACHE_SECONDS = 3600
-VERSION_KEYS = (ics.FEED_VERSION_KEY, DIRECTORY_VERSION_KEY, DASHBOARD_VERSION_KEY)
+VERSION_KEYS = (ics.FEED_VERSION_KEY, DIRECTORY_VERSION.key, DASHBOARD_VERSION_KEY)
 
 
 def dashboard_changed(**kwargs):

@@ -12,6 +12,8 @@ from groups.models import WorkingGroup
 from members.enums import Visibility
 from tests.factories import (
     CourseFactory,
+    DatePollFactory,
+    DateSlotFactory,
     DocumentFactory,
     FacilitatorFactory,
     MeetingFactory,
@@ -237,6 +239,19 @@ def test_group_cards_follow_the_readers_time_zone(client):
     assert "6 maggio 2030, 12:30" in client.get("/gruppi/").content.decode()
 
 
+def test_poll_results_follow_the_readers_time_zone(client):
+    poll = DatePollFactory(closes_at=timezone.make_aware(datetime(2030, 5, 1, 12, 0), ZoneInfo("Europe/Rome")))
+    DateSlotFactory(poll=poll, starts_at=timezone.make_aware(datetime(2030, 5, 6, 18, 30), ZoneInfo("Europe/Rome")))
+    url = f"/gruppi/{poll.group.slug}/date/{poll.pk}/"
+    client.force_login(VerifiedMemberFactory())
+    for _ in range(2):  # the second time from the cache
+        results = client.get(url).content.decode().split('id="results-title"')[1]
+        assert "6 maggio 2030, 18:30" in results
+    client.force_login(VerifiedMemberFactory(time_zone="America/New_York"))
+    results = client.get(url).content.decode().split('id="results-title"')[1]
+    assert "6 maggio 2030, 12:30" in results and "18:30" not in results
+
+
 def test_documents_list_shows_a_renamed_or_restricted_document_at_once(client):
     document = DocumentFactory(title="Verbale vecchio", visibility="public")
     assert "Verbale vecchio" in client.get("/documenti/").content.decode()
@@ -249,6 +264,50 @@ def test_documents_list_shows_a_renamed_or_restricted_document_at_once(client):
     document.visibility = "members"
     document.save()
     assert "Verbale nuovo" not in client.get("/documenti/").content.decode()
+
+
+def test_documents_list_read_back_through_the_pages_by_each_audience_in_both_languages(client):
+    """/documenti/ is cached per audience: a document shared for the group through the
+    facilitator's form shows at once to both participants (one reads in Italian, one in
+    English), never to a verified member outside the group, nor to a visitor; a participant
+    who leaves through the group page stops seeing it; a renamed group and a deleted
+    document show at once."""
+    facilitator = FacilitatorFactory(group__name="Teatro")
+    group = facilitator.group
+    italian = MembershipFactory(group=group).member
+    english = MembershipFactory(group=group, member__language="en").member
+    outsider = VerifiedMemberFactory()
+    DocumentFactory(group=group, title="Regolamento", visibility="public")
+
+    def page(user=None):
+        client.logout()
+        if user:
+            client.force_login(user)
+        return client.get("/documenti/").content.decode()
+
+    for user in (italian, english, outsider, None, italian, english):  # the second round from the cache
+        assert "Regolamento" in page(user)
+
+    client.force_login(facilitator.member)
+    response = client.post(
+        f"/gruppi/{group.slug}/documenti/nuovo/",
+        {"title": "Scaletta riservata", "description": "", "visibility": "group", "url": "https://example.org/s"},
+    )
+    assert response.status_code == 302
+    assert "Scaletta riservata" in page(italian) and "Chi partecipa al gruppo" in page(italian)
+    assert "Scaletta riservata" in page(english) and "Participants of the group" in page(english)
+    assert "Scaletta riservata" not in page(outsider) and "Scaletta riservata" not in page(None)
+
+    client.force_login(english)
+    client.post(f"/gruppi/{group.slug}/lascia/")
+    assert "Scaletta riservata" not in page(english) and "Regolamento" in page(english)
+    assert "Scaletta riservata" in page(italian)
+
+    group.name = "Teatro di comunità"
+    group.save()
+    assert "Teatro di comunità" in page(italian) and "Teatro di comunità" in page(None)
+    group.documents.get(title="Regolamento").delete()
+    assert "Regolamento" not in page(italian) and "Regolamento" not in page(None)
 
 
 def test_meeting_list_shows_a_changed_or_cancelled_meeting_at_once(client):

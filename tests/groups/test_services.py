@@ -224,7 +224,7 @@ def test_poll_results_best_first_most_yes_then_most_maybe():
     services.vote(poll, voters[1], {early.pk: Answer.NO, middle.pk: Answer.YES, late.pk: Answer.YES})
     services.vote(poll, voters[2], {early.pk: Answer.MAYBE, middle.pk: Answer.NO, late.pk: Answer.YES})
 
-    ranking = [(s.pk, s.yes_count, s.maybe_count) for s in poll.slots.with_tally()]
+    ranking = [(s.pk, s.yes_count, s.maybe_count) for s in poll.slots.best_first()]
 
     # middle and late both have 2 yes; late wins nothing on maybe (0 vs 0) so the earlier one comes first;
     # early has 1 yes and 1 maybe.

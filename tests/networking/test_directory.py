@@ -119,23 +119,36 @@ def test_directory_staff_may_browse(client):
     assert _names(client.get("/rete/")) == ["Giulia Rossi"]
 
 
+def _listed_names(response):
+    """The names the page shows (read from the HTML, which may come from the cache)."""
+    html = response.content.decode()
+    return [member.full_name for member in Member.objects.all() if f">{member.full_name}</a>" in html]
+
+
 def test_directory_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
     skill = SkillFactory()
     sector = SectorFactory()
     listed_member(skills=[skill], sectors=[sector])
     client.force_login(VerifiedMemberFactory())
     # session, user, the chosen skill, count, page, its skills and sectors, the two lists of the form
-    # (with nothing cached; the count and the lists are cached, see the tests below)
+    # (with nothing cached; the page is then read from the cache, see the tests below)
     cache.clear()
     with django_assert_num_queries(9):
-        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 1
+        response = client.get("/rete/", {"skill": skill.pk})
+    assert response.content.decode().count('class="list-group-item"') == 1
     for _ in range(30):
         listed_member(skills=[skill], sectors=[sector])
     cache.clear()
     with django_assert_num_queries(9):
-        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
-    with django_assert_num_queries(6):
-        assert len(client.get("/rete/", {"skill": skill.pk}).context["page"].object_list) == 24
+        response = client.get("/rete/", {"skill": skill.pk})
+    assert response.content.decode().count('class="list-group-item"') == 24
+    # The same search again: session and user only.
+    with django_assert_num_queries(2):
+        again = client.get("/rete/", {"skill": skill.pk})
+    assert again.content.decode().count('class="list-group-item"') == 24
+    # A parameter the search does not read is no new page to cache.
+    with django_assert_num_queries(2):
+        client.get("/rete/", {"skill": skill.pk, "utm_source": "newsletter"})
 
 
 def _count(response):
@@ -147,10 +160,79 @@ def test_directory_count_is_read_from_the_cache_until_the_directory_changes(clie
     listed_member(skills=[skill])
     client.force_login(VerifiedMemberFactory())
     with django_assert_num_queries(9):
-        assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
-    # The same search again: no COUNT, no lists of skills and sectors for the form.
-    with django_assert_num_queries(6):
-        assert _count(client.get("/rete/", {"skill": skill.pk})) == 1
+        client.get("/rete/", {"skill": skill.pk})
+    listed_member(skills=[skill])  # a new version: the page is searched again, the lists are not
+    with django_assert_num_queries(7):
+        assert "2 persone trovate" in client.get("/rete/", {"skill": skill.pk}).content.decode()
+    with django_assert_num_queries(2):
+        assert "2 persone trovate" in client.get("/rete/", {"skill": skill.pk}).content.decode()
+
+
+def test_directory_page_read_back_after_each_write_by_other_readers_in_both_languages(client):
+    """The cached page is never stale and never one reader's: a member changes their profile
+    through the profile page and two other members, one reading in Italian and one in
+    English, see each change at once, each in their own language."""
+    video = SkillFactory(name="Montaggio video")
+    elena = listed_member(full_name="Elena Ricci", skills=[video], region="lombardia", shows=("skills", "region"))
+    italian, english = VerifiedMemberFactory(), VerifiedMemberFactory(language="en")
+
+    def page(reader, **search):
+        client.force_login(reader)
+        return client.get("/rete/", search).content.decode()
+
+    for reader in (italian, english, italian, english):  # the second round is read from the cache
+        assert "Elena Ricci" in page(reader, skill=video.pk)
+    assert "1 persona trovata" in page(italian) and "1 member found" in page(english)
+    badge = 'me-1">Montaggio video</span>'
+    assert badge in page(italian, q="elena")
+
+    # Elena keeps her region but hides her skills, through her profile page.
+    client.force_login(elena)
+    profile = {"full_name": "Elena Ricci", "language": "it", "time_zone": "Europe/Rome", "visibility": "members"}
+    response = client.post(
+        "/profilo/",
+        {**profile, "region": "lombardia", "skills": [video.pk], "in_directory": "on", "shown": ["region"]},
+    )
+    assert response.status_code == 302
+    for reader in (italian, english):
+        assert "Elena Ricci" not in page(reader, skill=video.pk)
+        listed = page(reader, q="elena")
+        assert "Elena Ricci" in listed and "Lombardia" in listed and badge not in listed
+
+    # She renames herself, then leaves the directory.
+    client.force_login(elena)
+    client.post("/profilo/", {**profile, "full_name": "Elena R.", "in_directory": "on", "shown": ["region"]})
+    assert "Elena R.</a>" in page(english) and "Elena Ricci" not in page(italian)
+    client.force_login(elena)
+    client.post("/profilo/", {**profile, "full_name": "Elena R."})
+    for reader in (italian, english):
+        assert "Elena R." not in page(reader) and "Elena R." not in page(reader, q="elena")
+    assert "0 persone trovate" in page(italian) and "0 members found" in page(english)
+
+
+def test_directory_page_cached_for_a_member_is_never_shown_to_an_outsider(client):
+    listed_member(full_name="Giulia Rossi")
+    client.force_login(VerifiedMemberFactory())
+    assert "Giulia Rossi" in client.get("/rete/").content.decode()
+    assert "Giulia Rossi" in client.get("/rete/").content.decode()  # now from the cache
+
+    for outsider in (MemberFactory(), None):
+        client.logout()
+        if outsider:
+            client.force_login(outsider)
+        response = client.get("/rete/")
+        assert "Giulia Rossi" not in response.content.decode()
+        assert "networking/outside.html" in [t.name for t in response.templates]
+
+
+def test_directory_page_says_to_each_reader_whether_they_are_listed(client):
+    listed = listed_member(full_name="Giulia Rossi")
+    unlisted = VerifiedMemberFactory()
+    for _ in range(2):  # the second round from the cache
+        client.force_login(unlisted)
+        assert "Non sei nell" in client.get("/rete/").content.decode()
+        client.force_login(listed)
+        assert "Non sei nell" not in client.get("/rete/").content.decode()
 
 
 def test_directory_form_lists_follow_a_new_or_renamed_skill_at_once(client):
