@@ -14,11 +14,22 @@ from django.views.decorators.http import require_POST
 from groups import ics, pagecache, permissions, services
 from groups.enums import Answer, MembershipState, PollStatus, Role
 from groups.forms import DatePollForm, DocumentForm, MeetingForm, MinutesForm, PollCloseForm, VoteForm
-from groups.models import DOCUMENTS_VERSION, RSVP, DatePoll, Document, Meeting, Membership, WorkingGroup, group_cards
+from groups.models import (
+    DOCUMENTS_VERSION,
+    RSVP,
+    DatePoll,
+    DateSlot,
+    Document,
+    Meeting,
+    Membership,
+    WorkingGroup,
+    group_cards,
+)
 from members.enums import Visibility
 from members.models import Member
 from members.validators import parse_id
 from notifications.listkeys import DigestedRows
+from smartprogress.compiled import CompiledQuery
 
 # A group of hundreds lists its first names; the rest is a count.
 PARTICIPANTS_ON_GROUP_PAGE = 60
@@ -41,7 +52,22 @@ def _group_for_polls(request, slug):
 
 def _meeting(pk):
     """A meeting of a live group: its public part is for everyone, so no permission here."""
-    return get_object_or_404(Meeting.objects.select_related("group").filter(group__archived_at=None), pk=pk)
+    return get_object_or_404(_live_meetings(), pk=pk)
+
+
+def _live_meetings():
+    return Meeting.objects.select_related("group").filter(group__archived_at=None)
+
+
+def _with_reader(queryset, reader_pk):
+    """`queryset` (of rows with a `group`) with the reader's membership of that group read in
+    the same query (one row at most: unique per group and member), for `_reader_membership`."""
+    return queryset.annotate(
+        reader=FilteredRelation("group__memberships", condition=Q(group__memberships__member=reader_pk)),
+        reader_membership=F("reader__pk"),
+        reader_role=F("reader__role"),
+        reader_state=F("reader__state"),
+    )
 
 
 def _require(request, group, allowed):
@@ -296,10 +322,24 @@ class Answerer:
     visibility: str
 
 
+# The meeting page's meeting, with its group and the signed-in reader's membership: always the
+# same shape, so compiled once (smartprogress/compiled.py).
+_MEETING = CompiledQuery(
+    lambda reader, pk: _with_reader(_live_meetings(), reader).filter(pk=pk).order_by("pk")[:1], reader=-1, pk=-2
+)
+
+
 def meeting_detail(request, pk):
     """Everyone sees the public part; verified members and staff also who answers and the minutes."""
-    meeting = _meeting(pk)
-    membership = permissions.membership_for(request.user, meeting.group)
+    # The reader's membership comes with the meeting (`_with_reader`), in SQL compiled once per
+    # process (`_MEETING`): 5 queries to 4 for a signed-in reader. A visitor has none, and no join.
+    if request.user.is_authenticated:
+        meeting = _MEETING.first(reader=request.user.pk, pk=pk)
+        if meeting is None:
+            raise Http404
+        membership = _reader_membership(request, meeting)
+    else:
+        meeting, membership = _meeting(pk), None
     members_part = permissions.can_see_members_part(request.user)
     # Four columns of each answer rather than the answer and the member's whole row.
     rsvps = RSVP.objects.filter(meeting=meeting).order_by("member__full_name")
@@ -422,25 +462,27 @@ POLL_PAGE_FIELDS = (
 )
 
 
+# Read on every view of a poll, always the same shape: its SQL is compiled once per process
+# (smartprogress/compiled.py; bench, in-process: 0.91 -> 0.13 ms of CPU). Only the columns the
+# page and the permission checks read: the group's and the meeting's other columns cost more
+# to select than the row to find. The reader's membership of the group comes in the same
+# query, for `_reader_membership`.
+_POLL = CompiledQuery(
+    lambda reader, slug, pk: (
+        _with_reader(DatePoll.objects.select_related("group", "meeting").only(*POLL_PAGE_FIELDS), reader)
+        .filter(group__slug=slug, group__archived_at__isnull=True, pk=pk)
+        .order_by("pk")[:1]
+    ),
+    reader=-1,
+    slug="-stand-in-",
+    pk=-2,
+)
+
+
 def _poll(request, slug, pk):
     """The poll with its group and meeting in one query; a missing one is answered as before
     (404 for no such group, 403 for who may not see polls, else 404)."""
-    # Only the columns the page and the permission checks read: the group's and the
-    # meeting's other columns cost more to select than the row to find. The reader's
-    # membership of the group comes in the same query (one row at most: unique per group and
-    # member), for `_reader_membership`.
-    poll = (
-        DatePoll.objects.select_related("group", "meeting")
-        .only(*POLL_PAGE_FIELDS)
-        .annotate(
-            reader=FilteredRelation("group__memberships", condition=Q(group__memberships__member=request.user.pk)),
-            reader_membership=F("reader__pk"),
-            reader_role=F("reader__role"),
-            reader_state=F("reader__state"),
-        )
-        .filter(group__slug=slug, group__archived_at__isnull=True, pk=pk)
-        .first()
-    )
+    poll = _POLL.first(reader=request.user.pk, slug=slug, pk=pk)
     if poll is None:
         _group_for_polls(request, slug)
         raise Http404
@@ -449,23 +491,29 @@ def _poll(request, slug, pk):
     return poll
 
 
-def _reader_membership(request, poll):
-    """The reader's membership of the poll's group, as `permissions.membership_for` gives it,
-    from the columns `_poll` read with the poll (one query less on every view of a poll)."""
-    if poll.reader_membership is None:
+def _reader_membership(request, row):
+    """The reader's membership of the row's group, as `permissions.membership_for` gives it,
+    from the columns `_with_reader` read with the row (one query less on every view)."""
+    if row.reader_membership is None:
         return None
     return Membership(
-        pk=poll.reader_membership,
-        group=poll.group,
+        pk=row.reader_membership,
+        group=row.group,
         member=request.user,
-        role=poll.reader_role,
-        state=poll.reader_state,
+        role=row.reader_role,
+        state=row.reader_state,
     )
+
+
+# Read on every view of a poll, always the same shape: compiled once, as `_POLL`.
+_SLOTS = CompiledQuery(
+    lambda poll, member: DateSlot.objects.filter(poll=poll).best_first().with_answer_of(member), poll=-1, member=-2
+)
 
 
 def _poll_slots(poll, user):
     """The poll's dates, best first, each with the reader's own answer (`my_answer`): one query."""
-    return list(poll.slots.best_first().with_answer_of(user))
+    return _SLOTS.objects(poll=poll.pk, member=user.pk)
 
 
 @login_required

@@ -833,3 +833,23 @@ def test_participants_page_lists_the_facilitator_of_a_big_group_first(client, bi
     assert len(rows) == 100
     assert rows[0].member == facilitator
     assert "Zeno Zanetti" in response.content.decode()
+
+
+def test_poll_page_answers_404_for_a_poll_of_another_group_or_an_id_beyond_any(client):
+    poll, other = DatePollFactory(), DatePollFactory()
+    member = MembershipFactory(group=poll.group).member
+    client.force_login(member)
+    assert client.get(f"/gruppi/{poll.group.slug}/date/{poll.pk}/").status_code == 200
+    assert client.get(f"/gruppi/{poll.group.slug}/date/{other.pk}/").status_code == 404
+    assert client.get(f"/gruppi/{poll.group.slug}/date/99999999999999999999999/").status_code == 404
+    assert client.get(f"/gruppi/nessuno/date/{poll.pk}/").status_code == 404
+
+
+def test_meeting_page_answers_404_for_an_id_beyond_any_signed_in_or_not(client, verified_member):
+    meeting = MeetingFactory()
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(verified_member)
+        assert client.get(f"/incontri/{meeting.pk}/").status_code == 200
+        assert client.get("/incontri/99999999999999999999999/").status_code == 404
+        assert client.get(f"/incontri/{meeting.pk + 1000}/").status_code == 404
