@@ -7,21 +7,11 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from members.directory import directory_changed, options_changed
+        from members.directory import DIRECTORY_VERSION, NOT_SEARCHED, OPTIONS_VERSION
         from members.models import Member, Sector, Skill
 
         # What a directory search finds depends on these rows: a change retires cached counts.
-        for model in (Member, Skill, Sector):
-            uid = f"members.directory_changed.{model._meta.label}"
-            post_save.connect(directory_changed, sender=model, dispatch_uid=uid + ".save", weak=False)
-            post_delete.connect(directory_changed, sender=model, dispatch_uid=uid + ".delete", weak=False)
-        for through in (Member.skills.through, Member.sectors.through):
-            m2m_changed.connect(
-                directory_changed, sender=through, dispatch_uid=f"members.directory_changed.{through.__name__}"
-            )
-        for model in (Skill, Sector):
-            uid = f"members.options_changed.{model._meta.label}"
-            post_save.connect(options_changed, sender=model, dispatch_uid=uid + ".save", weak=False)
-            post_delete.connect(options_changed, sender=model, dispatch_uid=uid + ".delete", weak=False)
+        DIRECTORY_VERSION.follow(
+            Member, Skill, Sector, through=[Member.skills, Member.sectors], except_fields=NOT_SEARCHED
+        )
+        OPTIONS_VERSION.follow(Skill, Sector)

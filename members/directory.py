@@ -110,12 +110,10 @@ COUNT_CACHE_SECONDS = 3600
 NOT_SEARCHED = frozenset({"last_login", "password", "calendar_token"})
 
 
-def directory_changed(update_fields=None, **kwargs):
-    """Call on any write that may change what a directory search finds (signals call it for
-    saves and deletes of members, skills and sectors and for changes to members' skills and
-    sectors)."""
-    if update_fields and NOT_SEARCHED.issuperset(update_fields):
-        return
+def directory_changed():
+    """Call after a bulk write that may change what a directory search finds (signals move the
+    version for saves and deletes of members, skills and sectors and for changes to members'
+    skills and sectors: members/apps.py)."""
     DIRECTORY_VERSION.changed()
 
 

@@ -19,7 +19,6 @@ one round trip: a visit with nothing changed makes no query beyond the session a
 """
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from groups import ics, pagecache
 from groups.models import Meeting, Membership
@@ -38,17 +37,9 @@ LISTS_CACHE_SECONDS = 3600
 VERSION_KEYS = (ics.FEED_VERSION_KEY, DIRECTORY_VERSION.key, DASHBOARD_VERSION_KEY)
 
 
-def dashboard_changed(**kwargs):
-    versions.changed(DASHBOARD_VERSION_KEY)
-
-
 def connect():
-    for model in (Proposal, CoAuthor, CommonProject, ProjectInterest):
-        uid = f"smartprogress.dashboard_changed.{model._meta.label}"
-        post_save.connect(dashboard_changed, sender=model, dispatch_uid=uid + ".save", weak=False)
-        post_delete.connect(dashboard_changed, sender=model, dispatch_uid=uid + ".delete", weak=False)
-    m2m_changed.connect(
-        dashboard_changed, sender=CommonProject.skills.through, dispatch_uid="smartprogress.dashboard_changed.skills"
+    versions.CacheVersion(DASHBOARD_VERSION_KEY).follow(
+        Proposal, CoAuthor, CommonProject, ProjectInterest, through=[CommonProject.skills]
     )
 
 

@@ -19,7 +19,6 @@ overlays it (`overlay`) or keeps it outside.
 import hashlib
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -42,17 +41,7 @@ def changes_with(name, *models, through=(), only_fields=None):
     many-to-many relations `through` (e.g. FundingCall.sectors). With `only_fields`, a save
     that names none of them (a log-in writes last_login) leaves it alone."""
 
-    def on_write(sender, update_fields=None, **kwargs):
-        if only_fields and update_fields and not only_fields.intersection(update_fields):
-            return
-        changed(name)
-
-    uid = f"pagecache.{name}."
-    for model in models:
-        post_save.connect(on_write, sender=model, dispatch_uid=uid + model._meta.label + ".save", weak=False)
-        post_delete.connect(on_write, sender=model, dispatch_uid=uid + model._meta.label + ".delete", weak=False)
-    for relation in through:
-        m2m_changed.connect(on_write, sender=relation.through, dispatch_uid=uid + str(relation.through), weak=False)
+    versions.CacheVersion(PREFIX + name).follow(*models, through=through, only_fields=only_fields)
 
 
 def body(names, parts, build, timeout=BODY_SECONDS):

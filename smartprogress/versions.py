@@ -23,7 +23,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 
@@ -89,12 +89,28 @@ class CacheVersion:
         """A signal receiver as well: the version moves now and after the commit."""
         changed(self.key)
 
-    def follow(self, *models):
-        """Move the version on every save and delete of these models."""
+    def follow(self, *models, through=(), only_fields=None, except_fields=None):
+        """Move the version on every save and delete of these models and every change to the
+        many-to-many relations `through` (e.g. FundingCall.sectors). A save that names its
+        fields is left alone when it names none of `only_fields`, or only `except_fields`
+        (a log-in writes last_login alone)."""
+
+        def on_write(sender, update_fields=None, **kwargs):
+            if update_fields and (
+                (only_fields and not only_fields.intersection(update_fields))
+                or (except_fields and except_fields.issuperset(update_fields))
+            ):
+                return
+            self.changed()
+
         for model in models:
             uid = f"{self.key}.{model._meta.label}"
-            post_save.connect(self.changed, sender=model, dispatch_uid=uid + ".save", weak=False)
-            post_delete.connect(self.changed, sender=model, dispatch_uid=uid + ".delete", weak=False)
+            post_save.connect(on_write, sender=model, dispatch_uid=uid + ".save", weak=False)
+            post_delete.connect(on_write, sender=model, dispatch_uid=uid + ".delete", weak=False)
+        for relation in through:
+            m2m_changed.connect(
+                on_write, sender=relation.through, dispatch_uid=f"{self.key}.{relation.through._meta.label}", weak=False
+            )
 
 
 def read_together(*versions):
